@@ -1,0 +1,44 @@
+// The libcurl plumbing SmtpSession and ImapSession share: a RAII string
+// list, error words an admin can act on, and a URL fit for messages.
+//
+// Error words never contain a password: the sessions pass credentials with
+// CURLOPT_USERNAME/CURLOPT_PASSWORD, never in a URL, and url_for_messages()
+// drops any userinfo an admin may have written into the URL anyway.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+#include <string_view>
+
+namespace ticketd {
+
+// A curl_slist freed on scope exit.
+class CurlList {
+ public:
+  CurlList() = default;
+  ~CurlList() { curl_slist_free_all(list_); }
+  CurlList(const CurlList&) = delete;
+  CurlList& operator=(const CurlList&) = delete;
+  void append(const std::string& item) { list_ = curl_slist_append(list_, item.c_str()); }
+  curl_slist* get() const { return list_; }
+
+ private:
+  curl_slist* list_ = nullptr;
+};
+
+// "imaps://user:pw@host:993/INBOX?x" -> "imaps://host:993".
+std::string url_for_messages(std::string_view url);
+
+// A line without its trailing CR/LF.
+std::string_view trim_line_end(std::string_view line);
+
+// "cannot connect: Failed to connect to 127.0.0.1 port 1 ...": what went
+// wrong in words for admins, from libcurl's code and error buffer.
+std::string describe_curl_failure(CURLcode code, const char* error_buffer);
+
+// True for failures that say nothing about the request itself: no
+// connection, a dropped connection, a timeout.
+bool is_connection_failure(CURLcode code);
+
+}  // namespace ticketd

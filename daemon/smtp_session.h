@@ -1,0 +1,80 @@
+// SmtpSession: sends outbox mail over one SMTP connection that is kept open
+// and reused from one send() to the next (libcurl keeps it alive between
+// transfers on the same easy handle; a dead one is replaced transparently).
+//
+// URLs: smtp://host:port upgrades with STARTTLS when the server offers it
+// (and refuses to send without TLS when require_tls is set); smtps://host:port
+// is TLS from the first byte. Certificates are verified unless verify_tls is
+// false. With an empty password no AUTH is attempted. The password is given to
+// libcurl as CURLOPT_PASSWORD, never in a URL, and never appears in a
+// SendResult, so `detail` is safe to log and to store.
+//
+// Outcome of send(), from the server's replies (RFC 5321 4.2.1):
+//  - sent: the server accepted the data for at least one recipient. Any
+//    recipient it refused is listed in `refused` (check `temporary` there).
+//  - temporary_failure: 4xx, no connection, a timeout, a dropped connection,
+//    or a failed login or TLS check (both are the admin's to fix; the mail
+//    itself is fine and stays queued). smtp_code is 0 when the server never
+//    answered (down, unreachable): the next mails would fail the same way.
+//  - permanent_failure: 5xx for the sender, for every recipient, or for the
+//    data (e.g. 554 content rejected); or an envelope address we refuse to
+//    put on the wire (CR/LF, "<", ">" in it: header injection).
+//
+// Not thread-safe: one SmtpSession per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ticketd {
+
+struct SmtpAccount {
+  std::string url;       // smtp://host:port or smtps://host:port
+  std::string user;
+  std::string password;  // empty: no AUTH
+  bool verify_tls = true;
+  bool require_tls = false;  // smtp:// only: fail rather than send in clear text
+  long timeout_seconds = 60;  // connect, and any stall in a transfer
+};
+
+struct SendResult {
+  enum class Outcome { sent, temporary_failure, permanent_failure };
+  struct Refused {
+    std::string recipient;
+    int smtp_code = 0;
+    std::string reply;  // the server's words, e.g. "5.1.1 User unknown"
+    bool temporary() const { return smtp_code >= 400 && smtp_code < 500; }
+  };
+
+  Outcome outcome = Outcome::temporary_failure;
+  int smtp_code = 0;      // the reply that decided the outcome; 0: no SMTP answer
+  std::string detail;     // for admins: "smtp://host:25: RCPT <a@b>: 550 5.1.1 User unknown"
+  std::vector<Refused> refused;
+};
+
+class SmtpSession {
+ public:
+  explicit SmtpSession(SmtpAccount account);
+  ~SmtpSession();
+  SmtpSession(const SmtpSession&) = delete;
+  SmtpSession& operator=(const SmtpSession&) = delete;
+
+  // Sends `data` (a complete RFC 5322 message; bare LF line ends are turned
+  // into CRLF, dot-stuffing is libcurl's) from envelope_from ("" is the null
+  // sender <>) to every recipient (bare addresses, no angle brackets).
+  SendResult send(const std::string& envelope_from, const std::vector<std::string>& recipients,
+                  const std::string& data);
+
+  // Connections opened so far by this session (1 after any number of sends
+  // over a healthy connection).
+  long connections_opened() const { return connections_opened_; }
+
+ private:
+  struct Curl;
+  SmtpAccount account_;
+  std::unique_ptr<Curl> curl_;
+  long connections_opened_ = 0;
+};
+
+}  // namespace ticketd
