@@ -1,0 +1,202 @@
+// `ticketd run [--once]`: the daemon. Each cycle polls every mailbox, then
+// sends the due outbox mail; between cycles it sleeps until the next poll or
+// a signal. SIGTERM/SIGINT finish the mail in hand and exit; SIGHUP reloads
+// config, templates and rules, keeping the running ones when the new ones are
+// broken. A server that is down is retried with backoff and the daemon keeps
+// running.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <map>
+#include <random>
+
+#include "daemon/commands.h"
+#include "daemon/imap_session.h"
+#include "daemon/mail_intake.h"
+#include "daemon/mailbox_poller.h"
+#include "daemon/outbox_worker.h"
+#include "daemon/rules_loader.h"
+#include "daemon/setup.h"
+#include "daemon/smtp_session.h"
+
+namespace ticketd {
+
+namespace {
+
+// Signals are blocked and read synchronously (sigtimedwait), so no handler
+// and no global flag is needed.
+class SignalWaiter {
+ public:
+  SignalWaiter() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+  }
+  ~SignalWaiter() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+  bool stop_pending() const {
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT);
+  }
+
+  // Waits up to `seconds`; returns the signal received, or 0.
+  int wait(std::int64_t seconds) {
+    timespec timeout{static_cast<time_t>(seconds), 0};
+    int signal = sigtimedwait(&set_, nullptr, &timeout);
+    return signal > 0 ? signal : 0;
+  }
+
+ private:
+  sigset_t set_;
+  sigset_t previous_;
+};
+
+// Everything built from one config; rebuilt whole on SIGHUP.
+struct Runtime {
+  Config config;
+  std::unique_ptr<Store> store;
+  TemplateSet templates;
+  LoadedRules rules;
+  std::unique_ptr<MailIntake> intake;
+  std::map<std::string, std::unique_ptr<ImapSession>> imap;  // by mailbox name
+  std::unique_ptr<SmtpSession> smtp;
+};
+
+std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules, Log& log, int* exit_code) {
+  auto runtime = std::make_unique<Runtime>();
+  runtime->config = std::move(config);
+  runtime->store = open_store_or_report(runtime->config, exit_code);
+  if (!runtime->store) return nullptr;
+  runtime->templates = load_templates_with_warnings(runtime->config);
+  runtime->rules = load_rules_or_keep(runtime->config, std::move(previous_rules), log);
+  runtime->intake = std::make_unique<MailIntake>(runtime->config, *runtime->store, runtime->templates,
+                                                 runtime->rules.get(), log);
+  for (const auto& m : runtime->config.mailboxes) {
+    if (m.url.empty()) continue;
+    runtime->imap[m.name] = std::make_unique<ImapSession>(ImapAccount{m.url, m.user, m.password, m.verify_tls});
+  }
+  const auto& s = runtime->config.smtp;
+  runtime->smtp = std::make_unique<SmtpSession>(SmtpAccount{s.url, s.user, s.password, s.verify_tls, s.require_tls});
+  return runtime;
+}
+
+// When a server fails, the next attempt waits poll_seconds * 2^(failures-1),
+// at most 10 minutes, so a long outage is not hammered.
+struct Backoff {
+  int failures = 0;
+  std::int64_t next_try = 0;
+
+  void failed(std::int64_t now, std::int64_t poll_seconds) {
+    ++failures;
+    std::int64_t delay = std::min<std::int64_t>(600, poll_seconds << std::min(failures - 1, 10));
+    next_try = now + delay;
+  }
+  void succeeded() { *this = Backoff{}; }
+};
+
+struct CycleResult {
+  bool server_trouble = false;
+  bool store_trouble = false;
+};
+
+CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std::string, Backoff>& backoff,
+                      std::mt19937_64& random) {
+  CycleResult result;
+  for (const auto& mailbox : rt.config.mailboxes) {
+    auto session = rt.imap.find(mailbox.name);
+    if (session == rt.imap.end()) continue;
+    if (signals.stop_pending()) return result;
+    Backoff& state = backoff[mailbox.name];
+    if (now_seconds() < state.next_try) continue;
+    sd_notifyf(0, "STATUS=Polling %s", mailbox.name.c_str());
+    try {
+      PollRun run = poll_mailbox(
+          mailbox, *session->second, *rt.store, *rt.intake, log, [&] { return signals.stop_pending(); }, now_seconds);
+      if (run.ok) {
+        state.succeeded();
+      } else {
+        state.failed(now_seconds(), rt.config.poll_seconds);
+        result.server_trouble = true;
+        log.error("{}: {} (next try in {}s)", mailbox.name, run.error, state.next_try - now_seconds());
+      }
+    } catch (const StoreError& e) {
+      result.store_trouble = true;
+      state.failed(now_seconds(), rt.config.poll_seconds);
+      log.error("{}: the ticket store failed, nothing marked processed: {}", mailbox.name, e.what());
+    }
+  }
+  Backoff& smtp_state = backoff["\x01smtp"];
+  if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
+    sd_notify(0, "STATUS=Sending outbox");
+    try {
+      OutboxRun sent = send_due_mail(*rt.store, *rt.smtp, rt.config.outbox, log, now_seconds(), random);
+      if (sent.server_unreachable) {
+        smtp_state.failed(now_seconds(), rt.config.poll_seconds);
+        result.server_trouble = true;
+      } else {
+        smtp_state.succeeded();
+      }
+    } catch (const StoreError& e) {
+      result.store_trouble = true;
+      log.error("outbox: the ticket store failed: {}", e.what());
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("run", "the daemon: poll mailboxes, make tickets, send mail");
+  auto once = std::make_shared<bool>(false);
+  cmd->add_flag("--once", *once, "one full cycle (poll every mailbox, send the outbox), then exit");
+  cmd->callback([&global, once] {
+    Log log;
+    SignalWaiter signals;
+    auto config = load_config_or_report(global.config_path, &global.exit_code);
+    if (!config) return;
+    auto runtime = build_runtime(std::move(*config), nullptr, log, &global.exit_code);
+    if (!runtime) return;
+    std::map<std::string, Backoff> backoff;
+    std::mt19937_64 random{std::random_device{}()};
+    if (*once) {
+      CycleResult result = run_cycle(*runtime, log, signals, backoff, random);
+      if (result.server_trouble || result.store_trouble) global.exit_code = kExitUnreachable;
+      return;
+    }
+    log.info("ticketd running: {} mailbox(es), polling every {}s", runtime->config.mailboxes.size(),
+             runtime->config.poll_seconds);
+    sd_notify(0, "READY=1");
+    for (;;) {
+      run_cycle(*runtime, log, signals, backoff, random);
+      sd_notify(0, "WATCHDOG=1\nSTATUS=Idle");
+      int signal = signals.wait(runtime->config.poll_seconds);
+      if (signal == SIGTERM || signal == SIGINT) break;
+      if (signal == SIGHUP) {
+        sd_notify(0, "RELOADING=1");
+        log.info("SIGHUP: reloading {}", global.config_path);
+        Config fresh;
+        std::vector<std::string> errors;
+        if (!load_config(global.config_path, &fresh, &errors)) {
+          for (const auto& e : errors) log.error("{}", e);
+          log.error("new config refused; the running config stays in force");
+        } else {
+          int code = 0;
+          auto rebuilt = build_runtime(std::move(fresh), runtime->rules, log, &code);
+          if (rebuilt) runtime = std::move(rebuilt);
+          else log.error("new config refused: its store cannot be opened; the running config stays in force");
+        }
+        sd_notify(0, "READY=1");
+      }
+    }
+    sd_notify(0, "STOPPING=1");
+    log.info("ticketd stopping");
+  });
+}
+
+}  // namespace ticketd

@@ -1,0 +1,296 @@
+#include "daemon/config.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace ticketd {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string where(const std::string& file, const toml::source_region& region) {
+  return fmt::format("{}:{}:{}", file, region.begin.line, region.begin.column);
+}
+
+// Reads one TOML table against the keys it may hold: every key read is
+// remembered, and finish() reports the ones nobody asked for.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, const std::string& file, std::string context,
+              std::vector<std::string>* errors)
+      : table_(table), file_(file), context_(std::move(context)), errors_(errors) {}
+
+  void string(const char* key, std::string* out, bool required = false) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) {
+      if (required) missing(key);
+      return;
+    }
+    if (auto value = node->value<std::string>()) {
+      *out = *value;
+    } else {
+      error(node->source(), fmt::format("{}{} must be a string", context_, key));
+    }
+  }
+
+  void integer(const char* key, std::int64_t* out, std::int64_t min, std::int64_t max) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto value = node->value<std::int64_t>();
+    if (!value) {
+      error(node->source(), fmt::format("{}{} must be an integer", context_, key));
+    } else if (*value < min || *value > max) {
+      error(node->source(), fmt::format("{}{} must be between {} and {}", context_, key, min, max));
+    } else {
+      *out = *value;
+    }
+  }
+
+  template <typename T>
+  void integer_as(const char* key, T* out, std::int64_t min, std::int64_t max) {
+    std::int64_t value = static_cast<std::int64_t>(*out);
+    integer(key, &value, min, max);
+    *out = static_cast<T>(value);
+  }
+
+  void boolean(const char* key, bool* out) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    if (auto value = node->value<bool>()) {
+      *out = *value;
+    } else {
+      error(node->source(), fmt::format("{}{} must be true or false", context_, key));
+    }
+  }
+
+  const toml::table* table(const char* key) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) {
+      error(node->source(), fmt::format("{}{} must be a table", context_, key));
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  const toml::array* array_of_tables(const char* key) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return nullptr;
+    if (!node->is_array_of_tables()) {
+      error(node->source(), fmt::format("{}{} must be written as [[{}]] tables", context_, key, key));
+      return nullptr;
+    }
+    return node->as_array();
+  }
+
+  void finish() {
+    for (const auto& [key, node] : table_) {
+      if (!known_.count(std::string(key.str()))) {
+        error(key.source().begin.line ? key.source() : node.source(),
+              fmt::format("unknown key \"{}{}\"", context_, key.str()));
+      }
+    }
+  }
+
+  void missing(const char* key) {
+    error(table_.source(), fmt::format("missing required key \"{}{}\"", context_, key));
+  }
+
+  void error(const toml::source_region& region, const std::string& message) {
+    errors_->push_back(fmt::format("{}: {}", where(file_, region), message));
+  }
+
+ private:
+  const toml::table& table_;
+  const std::string& file_;
+  std::string context_;
+  std::vector<std::string>* errors_;
+  std::set<std::string> known_;
+};
+
+std::string resolve(const fs::path& base, const std::string& path) {
+  if (path.empty()) return path;
+  fs::path p(path);
+  return p.is_absolute() ? path : (base / p).lexically_normal().string();
+}
+
+// Reads a secret from a file: the first line, without its line end. The
+// message on failure names the file, never the content.
+bool read_secret(const std::string& path, std::string* out, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = fmt::format("cannot read password file {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  std::getline(in, *out);
+  while (!out->empty() && (out->back() == '\r' || out->back() == '\n')) out->pop_back();
+  return true;
+}
+
+void read_mailbox(const toml::table& table, const std::string& file, const fs::path& base, std::size_t index,
+                  Config* config, std::vector<std::string>* errors) {
+  MailboxConfig m;
+  TableReader r(table, file, "mailbox.", errors);
+  r.string("name", &m.name, true);
+  r.string("url", &m.url);
+  r.string("user", &m.user);
+  r.string("password_file", &m.password_file);
+  r.string("folder", &m.folder);
+  r.string("processed_keyword", &m.processed_keyword);
+  r.string("processed_folder", &m.processed_folder);
+  r.string("address", &m.address, true);
+  r.string("display_name", &m.display_name);
+  r.string("language", &m.language);
+  r.boolean("verify_tls", &m.verify_tls);
+  r.finish();
+  if (!m.url.empty() && m.url.rfind("imap://", 0) != 0 && m.url.rfind("imaps://", 0) != 0) {
+    r.error(table.get("url")->source(), "mailbox.url must start with imap:// or imaps://");
+  }
+  if (!m.url.empty() && (m.user.empty() || m.password_file.empty())) {
+    r.error(table.source(), fmt::format("mailbox \"{}\" has an url, so it needs user and password_file", m.name));
+  }
+  if (m.address.find('@') == std::string::npos && table.get("address")) {
+    r.error(table.get("address")->source(), "mailbox.address must be an e-mail address");
+  }
+  if (m.processed_keyword.empty() || m.processed_keyword.find_first_of(" ()[]{\"\\%*") != std::string::npos) {
+    r.error(table.source(), "mailbox.processed_keyword must be one IMAP atom, like $Ticketd");
+  }
+  for (const auto& other : config->mailboxes) {
+    if (other.name == m.name) r.error(table.source(), fmt::format("mailbox name \"{}\" is used twice", m.name));
+  }
+  if (!m.password_file.empty()) {
+    m.password_file = resolve(base, m.password_file);
+    std::string err;
+    if (!read_secret(m.password_file, &m.password, &err)) r.error(table.get("password_file")->source(), err);
+  }
+  (void)index;
+  config->mailboxes.push_back(std::move(m));
+}
+
+}  // namespace
+
+const MailboxConfig* Config::mailbox(std::string_view name) const {
+  for (const auto& m : mailboxes) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+bool load_config(const std::string& path, Config* out, std::vector<std::string>* errors) {
+  Config config;
+  config.source_path = path;
+  std::size_t errors_before = errors->size();
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    if (!fs::exists(path)) {
+      errors->push_back(fmt::format("{}: cannot read the config file: no such file", path));
+    } else {
+      errors->push_back(fmt::format("{}: {}", where(path, e.source()), e.description()));
+    }
+    return false;
+  }
+  fs::path base = fs::absolute(path).parent_path();
+
+  TableReader top(root, path, "", errors);
+  if (const auto* store = top.table("store")) {
+    TableReader r(*store, path, "store.", errors);
+    r.string("path", &config.store_path, true);
+    r.finish();
+  } else {
+    top.missing("store");
+  }
+  if (const auto* daemon = top.table("daemon")) {
+    TableReader r(*daemon, path, "daemon.", errors);
+    r.string("hostname", &config.hostname);
+    r.integer("poll_seconds", &config.poll_seconds, 1, 86400);
+    r.integer_as("auto_replies_per_hour", &config.auto_replies_per_hour, 0, 1000);
+    r.finish();
+  }
+  if (const auto* templates = top.table("templates")) {
+    TableReader r(*templates, path, "templates.", errors);
+    r.string("dir", &config.templates_dir);
+    r.finish();
+  }
+  if (const auto* rules = top.table("rules")) {
+    TableReader r(*rules, path, "rules.", errors);
+    r.string("dir", &config.rules_dir);
+    r.finish();
+  }
+  if (const auto* smtp = top.table("smtp")) {
+    TableReader r(*smtp, path, "smtp.", errors);
+    r.string("url", &config.smtp.url, true);
+    r.string("user", &config.smtp.user);
+    r.string("password_file", &config.smtp.password_file);
+    r.boolean("verify_tls", &config.smtp.verify_tls);
+    r.boolean("require_tls", &config.smtp.require_tls);
+    r.finish();
+    if (!config.smtp.url.empty() && config.smtp.url.rfind("smtp://", 0) != 0 &&
+        config.smtp.url.rfind("smtps://", 0) != 0) {
+      r.error(smtp->get("url")->source(), "smtp.url must start with smtp:// or smtps://");
+    }
+    if (!config.smtp.password_file.empty()) {
+      config.smtp.password_file = resolve(base, config.smtp.password_file);
+      std::string err;
+      if (!read_secret(config.smtp.password_file, &config.smtp.password, &err)) {
+        r.error(smtp->get("password_file")->source(), err);
+      }
+    }
+  } else {
+    top.missing("smtp");
+  }
+  if (const auto* outbox = top.table("outbox")) {
+    TableReader r(*outbox, path, "outbox.", errors);
+    r.integer_as("max_attempts", &config.outbox.max_attempts, 1, 1000);
+    r.integer("first_retry_seconds", &config.outbox.first_retry_seconds, 1, 86400);
+    r.integer("max_retry_seconds", &config.outbox.max_retry_seconds, 1, 7 * 86400);
+    r.integer_as("batch", &config.outbox.batch, 1, 100000);
+    r.finish();
+  }
+  if (const auto* limits = top.table("limits")) {
+    TableReader r(*limits, path, "limits.", errors);
+    auto& l = config.limits;
+    r.integer_as("max_mail_bytes", &l.max_mail_bytes, 1024, std::int64_t{1} << 40);
+    r.integer_as("max_header_bytes", &l.max_header_bytes, 256, std::int64_t{1} << 30);
+    r.integer_as("max_header_count", &l.max_header_count, 10, 1000000);
+    r.integer_as("max_mime_depth", &l.max_mime_depth, 1, 1000);
+    r.integer_as("max_mime_parts", &l.max_mime_parts, 1, 1000000);
+    r.integer_as("max_attachment_bytes", &l.max_attachment_bytes, 0, std::int64_t{1} << 40);
+    r.integer_as("max_body_bytes", &l.max_body_bytes, 1024, std::int64_t{1} << 34);
+    r.finish();
+  }
+  if (const auto* mailboxes = top.array_of_tables("mailbox")) {
+    std::size_t index = 0;
+    for (const auto& node : *mailboxes) read_mailbox(*node.as_table(), path, base, index++, &config, errors);
+  }
+  top.finish();
+  if (config.mailboxes.empty() && !root.get("mailbox")) {
+    errors->push_back(fmt::format("{}:1:1: at least one [[mailbox]] is needed", path));
+  }
+
+  config.store_path = resolve(base, config.store_path);
+  config.rules_dir = resolve(base, config.rules_dir);
+  config.templates_dir = resolve(base, config.templates_dir);
+  if (config.hostname.empty() && !config.mailboxes.empty()) {
+    const auto& address = config.mailboxes.front().address;
+    auto at = address.find('@');
+    if (at != std::string::npos) config.hostname = address.substr(at + 1);
+  }
+  if (errors->size() != errors_before) return false;
+  *out = std::move(config);
+  return true;
+}
+
+}  // namespace ticketd

@@ -1,0 +1,69 @@
+// Config: the admin's ticketd.toml, read and checked.
+//
+// load_config either returns a complete, valid Config or fills `errors` with
+// one line per problem, each `file:line:column: message`, so `ticketd check`
+// and a reload on SIGHUP can show every mistake at once. Unknown keys are
+// errors (a typo must not silently mean "default"). Secrets are read from the
+// files the config names and are never printed: Config has no function that
+// formats them, and error messages name the file, not its content.
+// Relative paths in the file are relative to the config file's folder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parser/mail_parser.h"
+
+namespace ticketd {
+
+struct MailboxConfig {
+  std::string name;        // short name used in logs, the store and `deliver --mailbox`
+  std::string url;         // imap://host:port or imaps://host:port; empty: deliver-only mailbox
+  std::string user;
+  std::string password;    // read from password_file
+  std::string password_file;
+  std::string folder = "INBOX";            // UTF-8, as the admin writes it
+  std::string processed_keyword = "$Ticketd";  // set on a mail once its ticket change committed
+  std::string processed_folder;            // UTF-8; when set, processed mail is moved there too
+  std::string address;                     // the address customers write to, e.g. support@example.com
+  std::string display_name;                // shown as the sender of our mails, e.g. "Example Support"
+  std::string language = "en";             // default language of answers
+  bool verify_tls = true;
+};
+
+struct SmtpConfig {
+  std::string url;  // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string user;
+  std::string password;
+  std::string password_file;
+  bool verify_tls = true;
+  bool require_tls = false;  // refuse to send over a connection without TLS
+};
+
+struct OutboxConfig {
+  int max_attempts = 12;              // then the mail is marked failed
+  std::int64_t first_retry_seconds = 30;  // doubled each attempt, with jitter
+  std::int64_t max_retry_seconds = 3600;
+  std::size_t batch = 100;            // mails sent per cycle at most
+};
+
+struct Config {
+  std::string source_path;  // the file this was read from
+  std::string store_path;
+  std::string templates_dir;
+  std::string rules_dir;  // empty: no rules
+  std::string hostname;   // right-hand side of our Message-IDs
+  std::int64_t poll_seconds = 30;
+  int auto_replies_per_hour = 5;  // automatic mails to one sender per hour, at most
+  std::vector<MailboxConfig> mailboxes;
+  SmtpConfig smtp;
+  OutboxConfig outbox;
+  ParseLimits limits;
+
+  const MailboxConfig* mailbox(std::string_view name) const;
+};
+
+bool load_config(const std::string& path, Config* out, std::vector<std::string>* errors);
+
+}  // namespace ticketd

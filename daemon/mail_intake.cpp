@@ -1,0 +1,206 @@
+#include "daemon/mail_intake.h"
+
+#include <fmt/format.h>
+
+#include "daemon/loop_guard.h"
+#include "daemon/outgoing_mail.h"
+#include "daemon/rule_stage.h"
+#include "daemon/threading.h"
+#include "parser/language.h"
+#include "parser/mail_parser.h"
+#include "parser/sha256.h"
+#include "store/store.h"
+
+namespace ticketd {
+
+std::string dedupe_key(const std::string& message_id, std::string_view raw) {
+  if (!message_id.empty()) return "mid:" + message_id;
+  return "sha256:" + sha256_hex(raw);
+}
+
+std::string describe(const IntakeOutcome& outcome) {
+  switch (outcome.kind) {
+    case IntakeOutcome::Kind::new_ticket:
+      return fmt::format("new ticket #{} ({})", outcome.ticket_number, outcome.detail);
+    case IntakeOutcome::Kind::follow_up:
+      return fmt::format("follow-up on ticket #{} ({})", outcome.ticket_number, outcome.detail);
+    case IntakeOutcome::Kind::duplicate:
+      break;
+  }
+  return fmt::format("duplicate, skipped ({})", outcome.detail);
+}
+
+MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& templates, const RuleSet* rules,
+                       Log& log)
+    : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
+
+namespace {
+
+Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
+  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
+}
+
+StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, std::int64_t now) {
+  StoredMessage stored;
+  stored.ticket_id = ticket_id;
+  stored.direction = "in";
+  stored.author = Actor::customer(message.from.address);
+  stored.message_id = message.message_id;
+  stored.in_reply_to = message.in_reply_to;
+  stored.subject = message.subject;
+  stored.body = message.body;
+  stored.reply = message.reply;
+  stored.auto_generated = message.auto_generated.value_or("");
+  stored.created_at = now;
+  return stored;
+}
+
+// A customer writing again wakes a ticket that was waiting or done
+// (DESIGN.md: "A reply to a resolved ticket reopens it").
+std::optional<std::string> status_after_customer_reply(const std::string& status) {
+  if (status == "pending" || status == "resolved" || status == "closed") return std::string("open");
+  return std::nullopt;
+}
+
+}  // namespace
+
+IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
+  const MailboxConfig* mailbox = config_.mailbox(mail.mailbox);
+  if (!mailbox) throw std::invalid_argument(fmt::format("unknown mailbox \"{}\"", mail.mailbox));
+
+  // Stage: dedupe by IMAP position (a crash after commit, before marking).
+  if (mail.source && store_.uid_processed(mail.source->mailbox, mail.source->uidvalidity, mail.source->uid)) {
+    return {IntakeOutcome::Kind::duplicate, 0, "already processed (same UIDVALIDITY and UID)"};
+  }
+
+  // Stage: parse. Never fails: a broken mail still becomes a ticket.
+  Message message = parse_mail(mail.raw, mail.received_at ? mail.received_at : now, config_.limits);
+
+  // Stage: dedupe by content (the same mail fetched again, or UIDVALIDITY changed).
+  std::string key = dedupe_key(message.message_id, mail.raw);
+  if (store_.mail_key_known(mail.mailbox, key)) {
+    auto transaction = store_.begin();
+    auto ticket_id = store_.mail_processed(mail.mailbox, key);
+    transaction.record_processed(mail.source, mail.mailbox, key, ticket_id, now);
+    transaction.commit();
+    return {IntakeOutcome::Kind::duplicate, 0, fmt::format("already processed (Message-ID <{}>)", message.message_id)};
+  }
+
+  // Stage: bounce of a mail we sent -> an event on its ticket, never a new
+  // ticket and never an answer (issue 5, loop protection).
+  if (!message.bounced_message_id.empty()) {
+    if (auto ticket_id = store_.ticket_for_message_id(message.bounced_message_id)) {
+      auto ticket = store_.ticket_by_id(*ticket_id);
+      auto transaction = store_.begin();
+      StoredMessage stored = incoming_message(message, *ticket_id, now);
+      stored.author = Actor::system("bounce");
+      transaction.add_message(stored, mail.raw, message.attachments);
+      transaction.add_event(event(*ticket_id, now, Actor::system("bounce"), "bounce",
+                                  fmt::format("our mail <{}> bounced: {}", message.bounced_message_id,
+                                              message.auto_generated.value_or("delivery failure"))));
+      transaction.record_processed(mail.source, mail.mailbox, key, *ticket_id, now);
+      transaction.commit();
+      return {IntakeOutcome::Kind::follow_up, ticket->number,
+              fmt::format("bounce of <{}> recorded", message.bounced_message_id)};
+    }
+  }
+
+  // Stage: thread.
+  ThreadMatch match = find_thread(message, store_, ThreadingPolicy{}, now);
+  std::string language = detect_language(message.reply.empty() ? message.body : message.reply);
+
+  // Stage: rules (a pure decision; applied inside the transaction below).
+  RuleOutcome rules = run_rules(rules_, message, match, language, mail.mailbox, store_, config_, now);
+
+  // Stage: commit, one transaction.
+  auto transaction = store_.begin();
+  IntakeOutcome outcome;
+  Ticket ticket;
+  Actor customer = Actor::customer(message.from.address);
+  if (match.ticket) {
+    ticket = *match.ticket;
+    outcome.kind = IntakeOutcome::Kind::follow_up;
+    if (auto next = status_after_customer_reply(ticket.status)) {
+      transaction.add_event(event(ticket.id, now, customer, "status",
+                                  fmt::format("{} -> {}: the customer wrote again", ticket.status, *next)));
+      if (ticket.status == "resolved" || ticket.status == "closed") {
+        transaction.add_event(event(ticket.id, now, customer, "reopened", match.how));
+      }
+      ticket.status = *next;
+      ticket.resolved_at.reset();
+      ticket.closed_at.reset();
+    }
+  } else {
+    ticket.subject = message.normalized_subject.empty() ? message.subject : message.normalized_subject;
+    if (ticket.subject.empty()) ticket.subject = "(no subject)";
+    ticket.status = "new";
+    ticket.requester_address = message.from.address;
+    ticket.requester_name = message.from.name;
+    ticket.mailbox = mail.mailbox;
+    ticket.language = !language.empty() ? language : mailbox->language;
+    ticket.created_at = now;
+    ticket.linked_ticket_id = match.linked_ticket_id;
+    ticket = transaction.create_ticket(ticket);
+    outcome.kind = IntakeOutcome::Kind::new_ticket;
+    transaction.add_event(event(ticket.id, now, customer, "created",
+                                fmt::format("from {} via mailbox {} ({})", message.from.address, mail.mailbox,
+                                            match.how)));
+  }
+  transaction.add_participant(ticket.id, message.from.address);
+  for (const auto& cc : message.cc) {
+    if (!is_own_address(config_, cc.address)) transaction.add_participant(ticket.id, cc.address);
+  }
+  transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
+  if (outcome.kind == IntakeOutcome::Kind::follow_up) {
+    transaction.add_event(event(ticket.id, now, customer, "message", match.how));
+  }
+  for (const auto& note : message.notes) {
+    transaction.add_event(event(ticket.id, now, Actor::system("parser"), "parse-note", note));
+  }
+
+  apply_rules(rules, &ticket, transaction, now);
+  transaction.update_ticket(ticket, now);
+
+  // Acknowledge a new ticket, unless a rule, the loop guard or spam says no.
+  if (outcome.kind == IntakeOutcome::Kind::new_ticket) {
+    std::optional<std::string> no_ack = why_no_automatic_reply(message, config_, store_, now);
+    if (!no_ack && rules.suppress_ack) no_ack = "a rule suppressed it (" + rules.suppress_ack_by + ")";
+    if (!no_ack && ticket.spam) no_ack = std::string("marked as spam");
+    if (no_ack) {
+      transaction.add_event(event(ticket.id, now, Actor::system("loop-guard"), "ack-suppressed", *no_ack));
+      outcome.detail = fmt::format("{}; no acknowledgement: {}", match.how, *no_ack);
+    } else {
+      TicketMailRequest request{"ack", "ack", "auto-replied", message.from, &message, {}};
+      TicketMail ack = make_ticket_mail(request, ticket, *mailbox, config_, templates_, now);
+      if (!ack.fallback_reason.empty()) {
+        log_.warning("template fallback for ticket #{}: {}", ticket.number, ack.fallback_reason);
+      }
+      transaction.queue_mail(ack.outbox);
+      StoredMessage out;
+      out.ticket_id = ticket.id;
+      out.direction = "out";
+      out.author = Actor::system("acknowledgement");
+      out.message_id = ack.outbox.message_id;
+      out.in_reply_to = message.message_id;
+      out.subject = ack.subject;
+      out.body = ack.text;
+      out.reply = ack.text;
+      out.created_at = now;
+      transaction.add_message(out, {}, {});
+      transaction.add_event(event(ticket.id, now, Actor::system("acknowledgement"), "mail-queued",
+                                  fmt::format("acknowledgement <{}> to {}", ack.outbox.message_id,
+                                              message.from.address)));
+      outcome.detail = fmt::format("{}; acknowledgement queued", match.how);
+    }
+  } else {
+    outcome.detail = match.how;
+  }
+  queue_rule_replies(rules, ticket, message, *mailbox, config_, templates_, store_, transaction, now);
+
+  transaction.record_processed(mail.source, mail.mailbox, key, ticket.id, now);
+  transaction.commit();
+  outcome.ticket_number = ticket.number;
+  return outcome;
+}
+
+}  // namespace ticketd

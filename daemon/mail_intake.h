@@ -1,0 +1,68 @@
+// MailIntake: the pipeline from one incoming mail to a committed ticket
+// change, as a short list of named stages (DESIGN.md):
+//
+//   dedupe -> parse -> thread -> rules -> commit
+//
+// process() either commits everything the mail causes (ticket, message, raw
+// mail, events, outbox rows, dedupe record) in one store transaction, or
+// throws StoreError having committed nothing. Only after it returns may the
+// caller mark the mail processed on the IMAP server. A mail already processed
+// (same mailbox + UIDVALIDITY + UID, or same Message-ID / raw hash) changes
+// nothing and comes back as `duplicate`, so marking it again is safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "daemon/config.h"
+#include "daemon/log.h"
+#include "store/records.h"
+#include "templates/template_set.h"
+
+namespace ticketd {
+
+class Store;
+struct RuleSet;
+struct Roster;
+
+struct IncomingMail {
+  std::string mailbox;  // config name of the mailbox it came to
+  std::string raw;      // the mail's bytes, untouched
+  std::optional<MailSource> source;  // where on the IMAP server; nothing for `ticketd deliver`
+  std::int64_t received_at = 0;
+};
+
+struct IntakeOutcome {
+  enum class Kind { new_ticket, follow_up, duplicate };
+  Kind kind = Kind::duplicate;
+  std::int64_t ticket_number = 0;
+  std::string detail;  // one line for the log: how it was threaded, what was queued
+};
+
+class MailIntake {
+ public:
+  // `rules` may be null (no rules configured). All references must outlive
+  // the MailIntake.
+  MailIntake(const Config& config, Store& store, const TemplateSet& templates, const RuleSet* rules, Log& log);
+
+  IntakeOutcome process(const IncomingMail& mail, std::int64_t now);
+
+  void set_rules(const RuleSet* rules) { rules_ = rules; }
+
+ private:
+  const Config& config_;
+  Store& store_;
+  const TemplateSet& templates_;
+  const RuleSet* rules_;
+  Log& log_;
+};
+
+// One line for the log: "new ticket #1001 (new; acknowledgement queued)".
+std::string describe(const IntakeOutcome& outcome);
+
+// The dedupe key of a mail: its Message-ID, or "sha256:<hex>" of the raw
+// bytes when it has none (DESIGN.md invariant 2).
+std::string dedupe_key(const std::string& message_id, std::string_view raw);
+
+}  // namespace ticketd

@@ -1,0 +1,70 @@
+#include "daemon/outgoing_mail.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "parser/mail_composer.h"
+
+namespace ticketd {
+
+std::string new_message_id(std::int64_t number, const std::string& hostname) {
+  std::random_device random;
+  std::uint64_t value = (static_cast<std::uint64_t>(random()) << 32) ^ random();
+  return fmt::format("ticketd.{}.{:016x}@{}", number, value, hostname.empty() ? "localhost" : hostname);
+}
+
+TicketMail make_ticket_mail(const TicketMailRequest& request, const Ticket& ticket, const MailboxConfig& mailbox,
+                            const Config& config, const TemplateSet& templates, std::int64_t now) {
+  Placeholders values = request.values;
+  values.try_emplace("ticket_number", std::to_string(ticket.number));
+  values.try_emplace("subject", ticket.subject);
+  values.try_emplace("status", ticket.status);
+  values.try_emplace("priority", ticket.priority);
+  values.try_emplace("group", ticket.group);
+  values.try_emplace("customer_name", !ticket.requester_name.empty() ? ticket.requester_name
+                                                                      : ticket.requester_address);
+  values.try_emplace("customer_address", ticket.requester_address);
+  values.try_emplace("support_address", mailbox.address);
+  values.try_emplace("support_name", !mailbox.display_name.empty() ? mailbox.display_name : mailbox.address);
+  std::string language = ticket.language.empty() ? mailbox.language : ticket.language;
+  RenderedMail rendered = templates.render(request.event, language, values);
+
+  OutgoingMail mail;
+  mail.from = Address{mailbox.display_name, mailbox.address};
+  mail.to = {request.to};
+  mail.reply_to = Address{mailbox.display_name, mailbox.address};
+  mail.subject = rendered.subject;
+  mail.text = rendered.body;
+  mail.message_id = new_message_id(ticket.number, config.hostname);
+  mail.auto_submitted = request.auto_submitted;
+  mail.date_utc = now;
+  if (request.in_reply_to) {
+    // RFC 5322 3.6.4: References = the parent's References + the parent's id.
+    mail.in_reply_to = request.in_reply_to->message_id;
+    mail.references = request.in_reply_to->references;
+    if (mail.references.empty() && !request.in_reply_to->in_reply_to.empty()) {
+      mail.references.push_back(request.in_reply_to->in_reply_to);
+    }
+    if (!request.in_reply_to->message_id.empty()) mail.references.push_back(request.in_reply_to->message_id);
+  }
+  mail.extra_headers.push_back({"X-Ticketd-Ticket", std::to_string(ticket.number)});
+
+  TicketMail result;
+  result.outbox.ticket_id = ticket.id;
+  result.outbox.kind = request.kind;
+  result.outbox.message_id = mail.message_id;
+  // Bounces come back to the support address, where they are recorded on
+  // the ticket (the parser ties a bounce to our Message-ID).
+  result.outbox.envelope_from = mailbox.address;
+  result.outbox.recipients = {request.to.address};
+  result.outbox.data = compose_mail(mail);
+  result.outbox.next_attempt_at = now;
+  result.outbox.created_at = now;
+  result.subject = rendered.subject;
+  result.text = rendered.body;
+  result.fallback_reason = rendered.fallback_reason;
+  return result;
+}
+
+}  // namespace ticketd

@@ -1,0 +1,146 @@
+#include "store/schema.h"
+
+namespace ticketd {
+
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations = {
+      {1, R"sql(
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('new','open','pending','on-hold','resolved','closed')),
+  priority TEXT NOT NULL CHECK (priority IN ('low','normal','high','urgent')),
+  group_name TEXT NOT NULL DEFAULT '',
+  assignee TEXT NOT NULL DEFAULT '',
+  requester_address TEXT NOT NULL,
+  requester_name TEXT NOT NULL DEFAULT '',
+  mailbox TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  first_response_at INTEGER,
+  resolved_at INTEGER,
+  closed_at INTEGER,
+  linked_ticket_id INTEGER REFERENCES tickets(id),
+  spam INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tickets_status ON tickets(status);
+CREATE INDEX tickets_requester ON tickets(requester_address);
+
+CREATE TABLE ticket_tags (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+
+-- Everyone who wrote on or was copied on a ticket: the [#N] subject tag is
+-- trusted only from them (DESIGN.md, threading rule 3).
+CREATE TABLE participants (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  address TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY (ticket_id, address)
+) WITHOUT ROWID;
+
+-- The raw bytes of every incoming mail, kept whole, once per content.
+CREATE TABLE raw_mails (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  direction TEXT NOT NULL CHECK (direction IN ('in','out','note')),
+  author_kind TEXT NOT NULL,
+  author_name TEXT NOT NULL,
+  message_id TEXT NOT NULL DEFAULT '',
+  in_reply_to TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  reply TEXT NOT NULL DEFAULT '',
+  auto_generated TEXT NOT NULL DEFAULT '',
+  raw_mail_id INTEGER REFERENCES raw_mails(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX messages_ticket ON messages(ticket_id);
+CREATE INDEX messages_message_id ON messages(message_id) WHERE message_id <> '';
+
+-- Attachment contents are stored once per SHA-256 (content-addressed).
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  message_row_id INTEGER NOT NULL REFERENCES messages(id),
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  is_inline INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX attachments_message ON attachments(message_row_id);
+
+-- Every change to a ticket: who, what, when (DESIGN.md invariant 6).
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  at INTEGER NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  what TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_ticket ON events(ticket_id);
+
+-- The transactional outbox (DESIGN.md invariant 3): a row is written in the
+-- transaction that caused the mail and is never deleted unsent.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  envelope_from TEXT NOT NULL,
+  recipients TEXT NOT NULL,  -- one address per line
+  data BLOB NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')) DEFAULT 'queued',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+-- Dedupe (DESIGN.md invariant 2): by IMAP position, and by Message-ID (or
+-- the SHA-256 of the raw mail when it has none) across UIDVALIDITY changes.
+CREATE TABLE processed_uids (
+  mailbox TEXT NOT NULL,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  ticket_id INTEGER,
+  processed_at INTEGER NOT NULL,
+  PRIMARY KEY (mailbox, uidvalidity, uid)
+) WITHOUT ROWID;
+CREATE TABLE processed_mails (
+  mailbox TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL,
+  ticket_id INTEGER,
+  processed_at INTEGER NOT NULL,
+  PRIMARY KEY (mailbox, dedupe_key)
+) WITHOUT ROWID;
+
+CREATE TABLE mailbox_state (
+  mailbox TEXT PRIMARY KEY,
+  uidvalidity INTEGER NOT NULL
+);
+)sql"},
+  };
+  return migrations;
+}
+
+}  // namespace ticketd

@@ -1,0 +1,365 @@
+#include "store/store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "store/row_readers.h"
+#include "store/schema.h"
+
+namespace ticketd {
+
+namespace {
+
+// How long a writer waits for another process's write lock (the CLI and the
+// daemon share the file) before the operation fails and is retried later.
+constexpr int kBusyTimeoutMs = 10000;
+
+}  // namespace
+
+Store::Store(const std::string& path) : path_(path) {
+  try {
+    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db_->setBusyTimeout(kBusyTimeoutMs);
+    db_->exec("PRAGMA journal_mode=WAL");
+    // NORMAL is durable in WAL mode against process crashes (kill -9); only
+    // an OS crash may lose the last commits, which the IMAP mark-after-commit
+    // order turns into a re-fetch, never a loss.
+    db_->exec("PRAGMA synchronous=NORMAL");
+    db_->exec("PRAGMA foreign_keys=ON");
+    db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    int current = schema_version();
+    const auto& migrations = schema_migrations();
+    int newest = migrations.empty() ? 0 : migrations.back().version;
+    if (current > newest) {
+      throw StoreError(fmt::format("{}: database schema version {} is newer than this ticketd understands ({})",
+                                   path, current, newest));
+    }
+    for (const auto& migration : migrations) {
+      if (migration.version <= current) continue;
+      SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      db_->exec(std::string(migration.sql));
+      db_->exec("DELETE FROM schema_version");
+      SQLite::Statement set(*db_, "INSERT INTO schema_version(version) VALUES (?)");
+      set.bind(1, migration.version);
+      set.exec();
+      transaction.commit();
+    }
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(fmt::format("{}: cannot open the ticket store: {}", path, e.what()));
+  }
+}
+
+Store::~Store() = default;
+
+int Store::schema_version() const {
+  SQLite::Statement query(*db_, "SELECT version FROM schema_version");
+  return query.executeStep() ? query.getColumn(0).getInt() : 0;
+}
+
+StoreTransaction Store::begin() { return StoreTransaction(*this); }
+
+bool Store::uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, std::uint32_t uid) const {
+  return guarded(path_, "reading processed mail", [&] {
+    SQLite::Statement q(*db_, "SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
+    q.bind(1, std::string(mailbox));
+    q.bind(2, static_cast<std::int64_t>(uidvalidity));
+    q.bind(3, static_cast<std::int64_t>(uid));
+    return q.executeStep();
+  });
+}
+
+std::optional<std::int64_t> Store::mail_processed(std::string_view mailbox, std::string_view key) const {
+  return guarded(path_, "reading processed mail", [&]() -> std::optional<std::int64_t> {
+    SQLite::Statement q(*db_, "SELECT ticket_id FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
+    q.bind(1, std::string(mailbox));
+    q.bind(2, std::string(key));
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getInt64();
+  });
+}
+
+bool Store::mail_key_known(std::string_view mailbox, std::string_view key) const {
+  return guarded(path_, "reading processed mail", [&] {
+    SQLite::Statement q(*db_, "SELECT 1 FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
+    q.bind(1, std::string(mailbox));
+    q.bind(2, std::string(key));
+    return q.executeStep();
+  });
+}
+
+std::optional<std::uint32_t> Store::known_uidvalidity(std::string_view mailbox) const {
+  return guarded(path_, "reading mailbox state", [&]() -> std::optional<std::uint32_t> {
+    SQLite::Statement q(*db_, "SELECT uidvalidity FROM mailbox_state WHERE mailbox=?");
+    q.bind(1, std::string(mailbox));
+    if (!q.executeStep()) return std::nullopt;
+    return static_cast<std::uint32_t>(q.getColumn(0).getInt64());
+  });
+}
+
+std::vector<std::uint32_t> Store::processed_among(std::string_view mailbox, std::uint32_t uidvalidity,
+                                                  const std::vector<std::uint32_t>& uids) const {
+  return guarded(path_, "reading processed mail", [&] {
+    std::vector<std::uint32_t> found;
+    SQLite::Statement q(*db_, "SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
+    for (auto uid : uids) {
+      q.reset();
+      q.bind(1, std::string(mailbox));
+      q.bind(2, static_cast<std::int64_t>(uidvalidity));
+      q.bind(3, static_cast<std::int64_t>(uid));
+      if (q.executeStep()) found.push_back(uid);
+    }
+    return found;
+  });
+}
+
+std::optional<Ticket> Store::ticket_by_id(std::int64_t id) const {
+  return guarded(path_, "reading a ticket", [&]() -> std::optional<Ticket> {
+    SQLite::Statement q(*db_, std::string(kTicketSelect) + " WHERE id=?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    Ticket t = read_ticket(q);
+    t.tags = read_tags(*db_, t.id);
+    return t;
+  });
+}
+
+std::optional<Ticket> Store::ticket_by_number(std::int64_t number) const {
+  return guarded(path_, "reading a ticket", [&]() -> std::optional<Ticket> {
+    SQLite::Statement q(*db_, std::string(kTicketSelect) + " WHERE number=?");
+    q.bind(1, number);
+    if (!q.executeStep()) return std::nullopt;
+    Ticket t = read_ticket(q);
+    t.tags = read_tags(*db_, t.id);
+    return t;
+  });
+}
+
+std::optional<std::int64_t> Store::ticket_for_message_id(std::string_view message_id) const {
+  if (message_id.empty()) return std::nullopt;
+  return guarded(path_, "looking up a Message-ID", [&]() -> std::optional<std::int64_t> {
+    SQLite::Statement q(*db_, "SELECT ticket_id FROM messages WHERE message_id=? ORDER BY id LIMIT 1");
+    q.bind(1, std::string(message_id));
+    if (q.executeStep()) return q.getColumn(0).getInt64();
+    SQLite::Statement out(*db_, "SELECT ticket_id FROM outbox WHERE message_id=? AND ticket_id IS NOT NULL LIMIT 1");
+    out.bind(1, std::string(message_id));
+    if (out.executeStep()) return out.getColumn(0).getInt64();
+    return std::nullopt;
+  });
+}
+
+bool Store::is_participant(std::int64_t ticket_id, std::string_view address) const {
+  return guarded(path_, "reading participants", [&] {
+    SQLite::Statement q(*db_, "SELECT 1 FROM participants WHERE ticket_id=? AND address=?");
+    q.bind(1, ticket_id);
+    q.bind(2, std::string(address));
+    return q.executeStep();
+  });
+}
+
+std::int64_t Store::tickets_of_requester(std::string_view address) const {
+  return guarded(path_, "counting tickets", [&] {
+    SQLite::Statement q(*db_, "SELECT count(*) FROM tickets WHERE requester_address=? COLLATE NOCASE");
+    q.bind(1, std::string(address));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
+}
+
+std::vector<Ticket> Store::list_tickets(const TicketFilter& filter) const {
+  return guarded(path_, "listing tickets", [&] {
+    std::string sql = std::string(kTicketSelect) + " WHERE 1=1";
+    std::vector<std::string> args;
+    auto add = [&](const std::optional<std::string>& value, const char* clause) {
+      if (!value) return;
+      sql += clause;
+      args.push_back(*value);
+    };
+    add(filter.status, " AND status=?");
+    add(filter.priority, " AND priority=?");
+    add(filter.group, " AND group_name=?");
+    add(filter.assignee, " AND assignee=?");
+    add(filter.requester, " AND requester_address=? COLLATE NOCASE");
+    add(filter.tag, " AND id IN (SELECT ticket_id FROM ticket_tags WHERE tag=?)");
+    sql += " ORDER BY number DESC LIMIT ?";
+    SQLite::Statement q(*db_, sql);
+    int i = 1;
+    for (const auto& arg : args) q.bind(i++, arg);
+    q.bind(i, static_cast<std::int64_t>(filter.limit));
+    std::vector<Ticket> tickets;
+    while (q.executeStep()) tickets.push_back(read_ticket(q));
+    for (auto& t : tickets) t.tags = read_tags(*db_, t.id);
+    return tickets;
+  });
+}
+
+std::vector<StoredMessage> Store::messages_of(std::int64_t ticket_id) const {
+  return guarded(path_, "reading messages", [&] {
+    SQLite::Statement q(*db_, std::string(kMessageSelect) + " WHERE ticket_id=? ORDER BY id");
+    q.bind(1, ticket_id);
+    std::vector<StoredMessage> messages;
+    while (q.executeStep()) messages.push_back(read_message(q));
+    return messages;
+  });
+}
+
+std::vector<AttachmentRecord> Store::attachments_of(std::int64_t message_row_id) const {
+  return guarded(path_, "reading attachments", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT filename, content_type, size, sha256, is_inline FROM attachments "
+                        "WHERE message_row_id=? ORDER BY id");
+    q.bind(1, message_row_id);
+    std::vector<AttachmentRecord> list;
+    while (q.executeStep()) {
+      list.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                      static_cast<std::uint64_t>(q.getColumn(2).getInt64()), q.getColumn(3).getString(),
+                      q.getColumn(4).getInt() != 0});
+    }
+    return list;
+  });
+}
+
+std::vector<Event> Store::events_of(std::int64_t ticket_id) const {
+  return guarded(path_, "reading events", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT id, ticket_id, at, actor_kind, actor_name, what, detail FROM events "
+                        "WHERE ticket_id=? ORDER BY id");
+    q.bind(1, ticket_id);
+    std::vector<Event> events;
+    while (q.executeStep()) {
+      events.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                        {q.getColumn(3).getString(), q.getColumn(4).getString()}, q.getColumn(5).getString(),
+                        q.getColumn(6).getString()});
+    }
+    return events;
+  });
+}
+
+std::vector<std::string> Store::participants_of(std::int64_t ticket_id) const {
+  return guarded(path_, "reading participants", [&] {
+    SQLite::Statement q(*db_, "SELECT address FROM participants WHERE ticket_id=? ORDER BY address");
+    q.bind(1, ticket_id);
+    std::vector<std::string> list;
+    while (q.executeStep()) list.push_back(q.getColumn(0).getString());
+    return list;
+  });
+}
+
+std::string Store::raw_mail_of(std::int64_t message_row_id) const {
+  return guarded(path_, "reading a raw mail", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT r.bytes FROM messages m JOIN raw_mails r ON r.id = m.raw_mail_id WHERE m.id=?");
+    q.bind(1, message_row_id);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+  });
+}
+
+std::vector<OutboxMail> Store::due_outbox(std::int64_t now, std::size_t limit) const {
+  return guarded(path_, "reading the outbox", [&] {
+    SQLite::Statement q(*db_, std::string(kOutboxSelect) +
+                                  " WHERE state='queued' AND next_attempt_at<=? ORDER BY next_attempt_at, id LIMIT ?");
+    q.bind(1, now);
+    q.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxMail> mails;
+    while (q.executeStep()) mails.push_back(read_outbox(q));
+    return mails;
+  });
+}
+
+std::vector<OutboxMail> Store::list_outbox(std::optional<std::string> state, std::size_t limit) const {
+  return guarded(path_, "reading the outbox", [&] {
+    std::string sql = std::string(kOutboxSelect) + (state ? " WHERE state=?" : "") + " ORDER BY id DESC LIMIT ?";
+    SQLite::Statement q(*db_, sql);
+    int i = 1;
+    if (state) q.bind(i++, *state);
+    q.bind(i, static_cast<std::int64_t>(limit));
+    std::vector<OutboxMail> mails;
+    while (q.executeStep()) mails.push_back(read_outbox(q));
+    return mails;
+  });
+}
+
+std::optional<OutboxMail> Store::outbox_mail(std::int64_t id) const {
+  return guarded(path_, "reading the outbox", [&]() -> std::optional<OutboxMail> {
+    SQLite::Statement q(*db_, std::string(kOutboxSelect) + " WHERE id=?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_outbox(q);
+  });
+}
+
+OutboxCounts Store::outbox_counts() const {
+  return guarded(path_, "reading the outbox", [&] {
+    OutboxCounts counts;
+    SQLite::Statement q(*db_, "SELECT state, count(*), min(created_at) FROM outbox GROUP BY state");
+    while (q.executeStep()) {
+      std::string state = q.getColumn(0).getString();
+      std::int64_t n = q.getColumn(1).getInt64();
+      if (state == "queued") {
+        counts.queued = n;
+        counts.oldest_queued_at = q.getColumn(2).getInt64();
+      } else if (state == "failed") {
+        counts.failed = n;
+      } else if (state == "sent") {
+        counts.sent = n;
+      }
+    }
+    return counts;
+  });
+}
+
+std::int64_t Store::automatic_mails_to(std::string_view address, std::int64_t since) const {
+  return guarded(path_, "reading the outbox", [&] {
+    // Automatic mails go to one recipient each, stored as "address\n".
+    SQLite::Statement q(*db_,
+                        "SELECT count(*) FROM outbox WHERE kind IN ('ack','auto_reply') AND created_at>=? "
+                        "AND lower(recipients)=lower(?)");
+    q.bind(1, since);
+    q.bind(2, std::string(address) + "\n");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
+}
+
+void Store::outbox_sent(std::int64_t id, std::int64_t now) {
+  guarded(path_, "recording a sent mail", [&] {
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' WHERE id=?");
+    q.bind(1, now);
+    q.bind(2, id);
+    q.exec();
+  });
+}
+
+void Store::outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error) {
+  guarded(path_, "recording a send failure", [&] {
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE id=?");
+    q.bind(1, next_attempt_at);
+    q.bind(2, std::string(error));
+    q.bind(3, id);
+    q.exec();
+  });
+}
+
+void Store::outbox_failed(std::int64_t id, std::string_view error) {
+  guarded(path_, "recording a send failure", [&] {
+    SQLite::Statement q(*db_, "UPDATE outbox SET state='failed', attempts=attempts+1, last_error=? WHERE id=?");
+    q.bind(1, std::string(error));
+    q.bind(2, id);
+    q.exec();
+  });
+}
+
+int Store::outbox_requeue(std::optional<std::int64_t> id, std::int64_t now) {
+  return guarded(path_, "requeueing mail", [&] {
+    SQLite::Statement q(*db_, id ? "UPDATE outbox SET state='queued', next_attempt_at=? WHERE id=? AND state<>'sent'"
+                                 : "UPDATE outbox SET state='queued', next_attempt_at=? WHERE state<>'sent'");
+    q.bind(1, now);
+    if (id) q.bind(2, *id);
+    return q.exec();
+  });
+}
+
+}  // namespace ticketd

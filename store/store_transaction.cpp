@@ -1,0 +1,267 @@
+// StoreTransaction: the write half of the store (see store/store.h).
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "parser/sha256.h"
+#include "store/row_readers.h"
+#include "store/store.h"
+
+namespace ticketd {
+
+namespace {
+
+// The first public ticket number; small numbers look like a toy to customers.
+constexpr std::int64_t kFirstTicketNumber = 1001;
+
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += item;
+    out += '\n';
+  }
+  return out;
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int64_t>& value) {
+  if (value) {
+    q.bind(index, *value);
+  } else {
+    q.bind(index);
+  }
+}
+
+}  // namespace
+
+
+StoreTransaction::StoreTransaction(Store& store) : store_(&store) {
+  guarded(store_->path(), "starting a transaction", [&] {
+    transaction_ = std::make_unique<SQLite::Transaction>(*store.db_, SQLite::TransactionBehavior::IMMEDIATE);
+  });
+}
+
+StoreTransaction::StoreTransaction(StoreTransaction&&) noexcept = default;
+
+StoreTransaction::~StoreTransaction() = default;
+
+Ticket StoreTransaction::create_ticket(Ticket ticket) {
+  guarded(store_->path(), "creating a ticket", [&] {
+    auto& db = *store_->db_;
+    SQLite::Statement next(db, "SELECT coalesce(max(number) + 1, ?) FROM tickets");
+    next.bind(1, kFirstTicketNumber);
+    next.executeStep();
+    ticket.number = next.getColumn(0).getInt64();
+    SQLite::Statement q(db,
+                        "INSERT INTO tickets (number, subject, status, priority, group_name, assignee, "
+                        "requester_address, requester_name, mailbox, language, created_at, updated_at, "
+                        "first_response_at, resolved_at, closed_at, linked_ticket_id, spam) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, ticket.number);
+    q.bind(2, ticket.subject);
+    q.bind(3, ticket.status);
+    q.bind(4, ticket.priority);
+    q.bind(5, ticket.group);
+    q.bind(6, ticket.assignee);
+    q.bind(7, ticket.requester_address);
+    q.bind(8, ticket.requester_name);
+    q.bind(9, ticket.mailbox);
+    q.bind(10, ticket.language);
+    q.bind(11, ticket.created_at);
+    q.bind(12, ticket.updated_at ? ticket.updated_at : ticket.created_at);
+    bind_optional(q, 13, ticket.first_response_at);
+    bind_optional(q, 14, ticket.resolved_at);
+    bind_optional(q, 15, ticket.closed_at);
+    bind_optional(q, 16, ticket.linked_ticket_id);
+    q.bind(17, ticket.spam ? 1 : 0);
+    q.exec();
+    ticket.id = db.getLastInsertRowid();
+    if (!ticket.updated_at) ticket.updated_at = ticket.created_at;
+  });
+  auto tags = ticket.tags;
+  for (const auto& tag : tags) add_tag(ticket.id, tag);
+  return ticket;
+}
+
+void StoreTransaction::update_ticket(const Ticket& ticket, std::int64_t now) {
+  guarded(store_->path(), "updating a ticket", [&] {
+    SQLite::Statement q(*store_->db_,
+                        "UPDATE tickets SET status=?, priority=?, group_name=?, assignee=?, language=?, "
+                        "first_response_at=?, resolved_at=?, closed_at=?, spam=?, updated_at=? WHERE id=?");
+    q.bind(1, ticket.status);
+    q.bind(2, ticket.priority);
+    q.bind(3, ticket.group);
+    q.bind(4, ticket.assignee);
+    q.bind(5, ticket.language);
+    bind_optional(q, 6, ticket.first_response_at);
+    bind_optional(q, 7, ticket.resolved_at);
+    bind_optional(q, 8, ticket.closed_at);
+    q.bind(9, ticket.spam ? 1 : 0);
+    q.bind(10, now);
+    q.bind(11, ticket.id);
+    q.exec();
+  });
+}
+
+void StoreTransaction::add_tag(std::int64_t ticket_id, std::string_view tag) {
+  guarded(store_->path(), "tagging a ticket", [&] {
+    SQLite::Statement q(*store_->db_, "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
+    q.bind(1, ticket_id);
+    q.bind(2, std::string(tag));
+    q.exec();
+  });
+}
+
+void StoreTransaction::remove_tag(std::int64_t ticket_id, std::string_view tag) {
+  guarded(store_->path(), "untagging a ticket", [&] {
+    SQLite::Statement q(*store_->db_, "DELETE FROM ticket_tags WHERE ticket_id=? AND tag=?");
+    q.bind(1, ticket_id);
+    q.bind(2, std::string(tag));
+    q.exec();
+  });
+}
+
+void StoreTransaction::add_participant(std::int64_t ticket_id, std::string_view address) {
+  if (address.empty()) return;
+  guarded(store_->path(), "adding a participant", [&] {
+    SQLite::Statement q(*store_->db_, "INSERT OR IGNORE INTO participants (ticket_id, address) VALUES (?, ?)");
+    q.bind(1, ticket_id);
+    q.bind(2, std::string(address));
+    q.exec();
+  });
+}
+
+std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_view raw,
+                                           const std::vector<Attachment>& attachments) {
+  return guarded(store_->path(), "storing a message", [&] {
+    auto& db = *store_->db_;
+    std::optional<std::int64_t> raw_id;
+    if (!raw.empty()) {
+      std::string digest = sha256_hex(raw);
+      SQLite::Statement insert(db, "INSERT OR IGNORE INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
+      insert.bind(1, digest);
+      insert.bind(2, static_cast<std::int64_t>(raw.size()));
+      insert.bind(3, raw.data(), static_cast<int>(raw.size()));
+      insert.exec();
+      SQLite::Statement find(db, "SELECT id FROM raw_mails WHERE sha256=?");
+      find.bind(1, digest);
+      find.executeStep();
+      raw_id = find.getColumn(0).getInt64();
+    }
+    SQLite::Statement q(db,
+                        "INSERT INTO messages (ticket_id, direction, author_kind, author_name, message_id, "
+                        "in_reply_to, subject, body, reply, auto_generated, raw_mail_id, created_at) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, m.ticket_id);
+    q.bind(2, m.direction);
+    q.bind(3, m.author.kind);
+    q.bind(4, m.author.name);
+    q.bind(5, m.message_id);
+    q.bind(6, m.in_reply_to);
+    q.bind(7, m.subject);
+    q.bind(8, m.body);
+    q.bind(9, m.reply);
+    q.bind(10, m.auto_generated);
+    bind_optional(q, 11, raw_id);
+    q.bind(12, m.created_at);
+    q.exec();
+    std::int64_t row = db.getLastInsertRowid();
+    for (const auto& a : attachments) {
+      if (!a.data.empty()) {
+        SQLite::Statement blob(db, "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?, ?, ?)");
+        blob.bind(1, a.sha256);
+        blob.bind(2, static_cast<std::int64_t>(a.data.size()));
+        blob.bind(3, a.data.data(), static_cast<int>(a.data.size()));
+        blob.exec();
+      }
+      SQLite::Statement att(db,
+                            "INSERT INTO attachments (message_row_id, filename, content_type, size, sha256, "
+                            "is_inline) VALUES (?,?,?,?,?,?)");
+      att.bind(1, row);
+      att.bind(2, a.filename);
+      att.bind(3, a.content_type);
+      att.bind(4, static_cast<std::int64_t>(a.size));
+      att.bind(5, a.sha256);
+      att.bind(6, a.is_inline ? 1 : 0);
+      att.exec();
+    }
+    return row;
+  });
+}
+
+std::int64_t StoreTransaction::add_event(const Event& e) {
+  return guarded(store_->path(), "recording an event", [&] {
+    SQLite::Statement q(*store_->db_,
+                        "INSERT INTO events (ticket_id, at, actor_kind, actor_name, what, detail) "
+                        "VALUES (?,?,?,?,?,?)");
+    q.bind(1, e.ticket_id);
+    q.bind(2, e.at);
+    q.bind(3, e.actor.kind);
+    q.bind(4, e.actor.name);
+    q.bind(5, e.what);
+    q.bind(6, e.detail);
+    q.exec();
+    return store_->db_->getLastInsertRowid();
+  });
+}
+
+std::int64_t StoreTransaction::queue_mail(const OutboxMail& m) {
+  return guarded(store_->path(), "queueing a mail", [&] {
+    SQLite::Statement q(*store_->db_,
+                        "INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, data, state, "
+                        "attempts, next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,'queued',0,?,'',?)");
+    bind_optional(q, 1, m.ticket_id ? std::optional<std::int64_t>(m.ticket_id) : std::nullopt);
+    q.bind(2, m.kind);
+    q.bind(3, m.message_id);
+    q.bind(4, m.envelope_from);
+    q.bind(5, join_lines(m.recipients));
+    q.bind(6, m.data.data(), static_cast<int>(m.data.size()));
+    q.bind(7, m.next_attempt_at);
+    q.bind(8, m.created_at);
+    q.exec();
+    return store_->db_->getLastInsertRowid();
+  });
+}
+
+void StoreTransaction::record_processed(const std::optional<MailSource>& source, std::string_view mailbox,
+                                        std::string_view dedupe_key, std::optional<std::int64_t> ticket_id,
+                                        std::int64_t now) {
+  guarded(store_->path(), "recording a processed mail", [&] {
+    auto& db = *store_->db_;
+    if (source) {
+      SQLite::Statement q(db,
+                          "INSERT OR REPLACE INTO processed_uids (mailbox, uidvalidity, uid, ticket_id, "
+                          "processed_at) VALUES (?,?,?,?,?)");
+      q.bind(1, source->mailbox);
+      q.bind(2, static_cast<std::int64_t>(source->uidvalidity));
+      q.bind(3, static_cast<std::int64_t>(source->uid));
+      bind_optional(q, 4, ticket_id);
+      q.bind(5, now);
+      q.exec();
+    }
+    if (!dedupe_key.empty()) {
+      SQLite::Statement q(db,
+                          "INSERT OR IGNORE INTO processed_mails (mailbox, dedupe_key, ticket_id, processed_at) "
+                          "VALUES (?,?,?,?)");
+      q.bind(1, std::string(mailbox));
+      q.bind(2, std::string(dedupe_key));
+      bind_optional(q, 3, ticket_id);
+      q.bind(4, now);
+      q.exec();
+    }
+  });
+}
+
+void StoreTransaction::set_uidvalidity(std::string_view mailbox, std::uint32_t uidvalidity) {
+  guarded(store_->path(), "recording UIDVALIDITY", [&] {
+    SQLite::Statement q(*store_->db_, "INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity) VALUES (?, ?)");
+    q.bind(1, std::string(mailbox));
+    q.bind(2, static_cast<std::int64_t>(uidvalidity));
+    q.exec();
+  });
+}
+
+void StoreTransaction::commit() {
+  guarded(store_->path(), "committing", [&] { transaction_->commit(); });
+}
+
+
+}  // namespace ticketd

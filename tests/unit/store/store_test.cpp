@@ -1,0 +1,169 @@
+#include "store/store.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <unistd.h>
+
+using namespace ticketd;
+
+namespace {
+
+// A fresh database file per test, removed afterwards.
+struct TempStore {
+  std::filesystem::path dir;
+  std::unique_ptr<Store> store;
+  TempStore() {
+    char pattern[] = "/tmp/ticketd-store-XXXXXX";
+    dir = mkdtemp(pattern);
+    store = std::make_unique<Store>((dir / "t.db").string());
+  }
+  ~TempStore() { std::filesystem::remove_all(dir); }
+};
+
+Ticket sample_ticket(std::string requester = "li.wei@example.cn") {
+  Ticket t;
+  t.subject = "退款失败";
+  t.requester_address = requester;
+  t.mailbox = "support";
+  t.created_at = 1700000000;
+  t.tags = {"billing"};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("a new store is migrated to the newest schema and in WAL mode") {
+  TempStore t;
+  CHECK(t.store->schema_version() >= 1);
+  CHECK(std::filesystem::exists(t.dir / "t.db-wal"));
+}
+
+TEST_CASE("tickets get public numbers from 1001 upwards") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto first = tx.create_ticket(sample_ticket());
+  auto second = tx.create_ticket(sample_ticket());
+  tx.commit();
+  CHECK(first.number == 1001);
+  CHECK(second.number == 1002);
+  auto read = t.store->ticket_by_number(1001);
+  REQUIRE(read);
+  CHECK(read->subject == "退款失败");
+  CHECK(read->tags == std::vector<std::string>{"billing"});
+}
+
+TEST_CASE("a transaction that is not committed leaves nothing behind") {
+  TempStore t;
+  {
+    auto tx = t.store->begin();
+    auto ticket = tx.create_ticket(sample_ticket());
+    tx.queue_mail(OutboxMail{0, ticket.id, "ack", "id@x", "support@x", {"li.wei@example.cn"}, "data", "queued",
+                             0, 0, "", 0, std::nullopt});
+    tx.record_processed(MailSource{"support", 7, 42}, "support", "mid:abc@x", ticket.id, 1);
+  }
+  CHECK(t.store->list_tickets({}).empty());
+  CHECK(t.store->outbox_counts().queued == 0);
+  CHECK_FALSE(t.store->uid_processed("support", 7, 42));
+  CHECK_FALSE(t.store->mail_key_known("support", "mid:abc@x"));
+}
+
+TEST_CASE("a processed mail is known by its UID and by its Message-ID") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  tx.record_processed(MailSource{"support", 7, 42}, "support", "mid:abc@x", ticket.id, 1);
+  tx.commit();
+  CHECK(t.store->uid_processed("support", 7, 42));
+  CHECK_FALSE(t.store->uid_processed("support", 8, 42));  // UIDVALIDITY changed: UIDs mean nothing
+  CHECK(t.store->mail_processed("support", "mid:abc@x") == ticket.id);
+  CHECK(t.store->processed_among("support", 7, {41, 42, 43}) == std::vector<std::uint32_t>{42});
+}
+
+TEST_CASE("a ticket is found by any Message-ID stored on it, ours included") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  StoredMessage in;
+  in.ticket_id = ticket.id;
+  in.direction = "in";
+  in.author = Actor::customer("li.wei@example.cn");
+  in.message_id = "customer-1@example.cn";
+  tx.add_message(in, "From: x\r\n\r\nraw", {});
+  StoredMessage out = in;
+  out.direction = "out";
+  out.message_id = "ticketd.1001.abc@example.com";
+  tx.add_message(out, {}, {});
+  tx.commit();
+  CHECK(t.store->ticket_for_message_id("customer-1@example.cn") == ticket.id);
+  CHECK(t.store->ticket_for_message_id("ticketd.1001.abc@example.com") == ticket.id);
+  CHECK_FALSE(t.store->ticket_for_message_id("unknown@x"));
+  auto messages = t.store->messages_of(ticket.id);
+  REQUIRE(messages.size() == 2);
+  CHECK(t.store->raw_mail_of(messages[0].id) == "From: x\r\n\r\nraw");
+}
+
+TEST_CASE("attachment contents are stored once per content") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  Attachment a;
+  a.filename = "invoice.pdf";
+  a.content_type = "application/pdf";
+  a.data = "%PDF-1.4";
+  a.size = a.data.size();
+  a.sha256 = "0f";
+  StoredMessage m;
+  m.ticket_id = ticket.id;
+  m.direction = "in";
+  m.author = Actor::customer("a@b");
+  auto row1 = tx.add_message(m, {}, {a});
+  auto renamed = a;
+  renamed.filename = "copy.pdf";
+  auto row2 = tx.add_message(m, {}, {renamed});
+  tx.commit();
+  CHECK(t.store->attachments_of(row1).at(0).filename == "invoice.pdf");
+  CHECK(t.store->attachments_of(row2).at(0).filename == "copy.pdf");
+}
+
+TEST_CASE("outbox mail is retried, failed and requeued, never deleted") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  auto id = tx.queue_mail(OutboxMail{0, ticket.id, "ack", "id@x", "support@x", {"li.wei@example.cn"}, "data",
+                                     "queued", 0, 100, "", 100, std::nullopt});
+  tx.commit();
+  CHECK(t.store->due_outbox(99, 10).empty());
+  REQUIRE(t.store->due_outbox(100, 10).size() == 1);
+  t.store->outbox_retry_later(id, 200, "451 try later");
+  CHECK(t.store->due_outbox(150, 10).empty());
+  auto mail = t.store->outbox_mail(id);
+  REQUIRE(mail);
+  CHECK(mail->attempts == 1);
+  CHECK(mail->last_error == "451 try later");
+  t.store->outbox_failed(id, "550 no such user");
+  CHECK(t.store->due_outbox(1000, 10).empty());
+  CHECK(t.store->outbox_counts().failed == 1);
+  CHECK(t.store->outbox_requeue(id, 300) == 1);
+  REQUIRE(t.store->due_outbox(300, 10).size() == 1);
+  t.store->outbox_sent(id, 301);
+  CHECK(t.store->outbox_counts().sent == 1);
+  CHECK(t.store->automatic_mails_to("LI.WEI@example.cn", 0) == 1);
+}
+
+TEST_CASE("an unreadable database file is refused with its path in the message") {
+  char pattern[] = "/tmp/ticketd-store-XXXXXX";
+  std::filesystem::path dir = mkdtemp(pattern);
+  auto path = (dir / "broken.db").string();
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("this is not a database, just text long enough to be looked at by sqlite", f);
+    std::fclose(f);
+  }
+  try {
+    Store store(path);
+    FAIL("a broken file was opened");
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find(path) != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
