@@ -1,0 +1,141 @@
+#include "parser/transfer_encoding.h"
+
+#include <array>
+
+namespace ticketd {
+namespace {
+
+constexpr std::array<signed char, 256> make_base64_table() {
+  std::array<signed char, 256> t{};
+  for (auto& v : t) v = -1;
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  // RFC 4648 §5 URL-safe letters, which a few webmail gateways emit.
+  t[static_cast<unsigned char>('-')] = 62;
+  t[static_cast<unsigned char>('_')] = 63;
+  return t;
+}
+constexpr auto kBase64 = make_base64_table();
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// uuencode (Content-Transfer-Encoding: x-uuencode, old Outlook Express):
+// "begin 644 name" ... "end"; each line starts with its length character.
+std::string decode_uuencode(std::string_view body) {
+  std::string out;
+  std::size_t pos = 0;
+  bool in_data = false;
+  while (pos < body.size()) {
+    std::size_t nl = body.find('\n', pos);
+    std::string_view line = body.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? body.size() : nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!in_data) {
+      if (line.starts_with("begin ")) in_data = true;
+      continue;
+    }
+    if (line == "end" || line.empty()) break;
+    std::size_t n = static_cast<std::size_t>((line[0] - 32) & 63);
+    std::size_t i = 1;
+    std::string bytes;
+    while (bytes.size() < n && i < line.size()) {
+      auto v = [&](std::size_t k) { return k < line.size() ? (line[k] - 32) & 63 : 0; };
+      int a = v(i), b = v(i + 1), c = v(i + 2), d = v(i + 3);
+      bytes += static_cast<char>((a << 2) | (b >> 4));
+      bytes += static_cast<char>(((b & 15) << 4) | (c >> 2));
+      bytes += static_cast<char>(((c & 3) << 6) | d);
+      i += 4;
+    }
+    bytes.resize(std::min(bytes.size(), n));
+    out += bytes;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string decode_base64_lenient(std::string_view encoded) {
+  std::string out;
+  out.reserve(encoded.size() / 4 * 3 + 3);
+  unsigned buffer = 0;
+  int count = 0;
+  auto flush_partial = [&] {
+    // 2 characters carry one byte, 3 carry two; 1 carries nothing.
+    if (count == 2) out += static_cast<char>((buffer >> 4) & 0xFF);
+    if (count == 3) {
+      out += static_cast<char>((buffer >> 10) & 0xFF);
+      out += static_cast<char>((buffer >> 2) & 0xFF);
+    }
+    buffer = 0;
+    count = 0;
+  };
+  for (char ch : encoded) {
+    if (ch == '=') {
+      flush_partial();
+      continue;
+    }
+    int v = kBase64[static_cast<unsigned char>(ch)];
+    if (v < 0) continue;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    if (++count == 4) {
+      out += static_cast<char>((buffer >> 16) & 0xFF);
+      out += static_cast<char>((buffer >> 8) & 0xFF);
+      out += static_cast<char>(buffer & 0xFF);
+      buffer = 0;
+      count = 0;
+    }
+  }
+  flush_partial();
+  return out;
+}
+
+std::string decode_quoted_printable_lenient(std::string_view encoded) {
+  std::string out;
+  out.reserve(encoded.size());
+  std::size_t i = 0;
+  while (i < encoded.size()) {
+    char c = encoded[i];
+    if (c != '=') {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (i + 2 < encoded.size() && hex_value(encoded[i + 1]) >= 0 && hex_value(encoded[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(encoded[i + 1]) * 16 + hex_value(encoded[i + 2]));
+      i += 3;
+      continue;
+    }
+    // A soft line break: "=" then optional blanks then CRLF or LF (or the end).
+    std::size_t j = i + 1;
+    while (j < encoded.size() && (encoded[j] == ' ' || encoded[j] == '\t')) ++j;
+    if (j >= encoded.size()) {
+      i = j;
+      continue;
+    }
+    if (encoded[j] == '\n') {
+      i = j + 1;
+      continue;
+    }
+    if (encoded[j] == '\r' && j + 1 < encoded.size() && encoded[j + 1] == '\n') {
+      i = j + 2;
+      continue;
+    }
+    out += '=';  // a stray "=": kept as written (RFC 2045 §6.7 note 1)
+    ++i;
+  }
+  return out;
+}
+
+std::string decode_transfer_encoding(std::string_view body, std::string_view encoding) {
+  if (encoding == "base64") return decode_base64_lenient(body);
+  if (encoding == "quoted-printable") return decode_quoted_printable_lenient(body);
+  if (encoding == "x-uuencode" || encoding == "uuencode" || encoding == "x-uue") return decode_uuencode(body);
+  return std::string(body);
+}
+
+}  // namespace ticketd
