@@ -36,6 +36,7 @@ constexpr FieldName kFields[] = {
     {"group", Field::kGroup, FieldType::kText},
     {"assignee", Field::kAssignee, FieldType::kText},
     {"tags", Field::kTags, FieldType::kText},
+    {"assigned", Field::kAssigned, FieldType::kBool},
     {"past_tickets", Field::kPastTickets, FieldType::kNumber},
     {"language", Field::kLanguage, FieldType::kText},
     {"business_hours", Field::kBusinessHours, FieldType::kBool},
@@ -73,6 +74,23 @@ std::string excerpt(std::string_view text, std::size_t pos, std::size_t len) {
   for (char c : text.substr(begin, end - begin)) out.push_back((c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
   if (end < text.size()) out += "…";
   return out;
+}
+
+// The byte offset in `raw` of the character at byte `folded_pos` of
+// fold_case(raw): folding keeps the number of characters, not always bytes
+// (a fullwidth "，" folds to ","), so count characters.
+std::size_t raw_offset(std::string_view raw, std::string_view folded, std::size_t folded_pos) {
+  auto is_lead = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < folded_pos && i < folded.size(); ++i) chars += is_lead(folded[i]);
+  std::size_t r = 0;
+  for (; r < raw.size(); ++r) {
+    if (is_lead(raw[r])) {
+      if (chars == 0) break;
+      --chars;
+    }
+  }
+  return r;
 }
 
 bool text_matches(Operator op, std::string_view value, std::string_view operand, std::size_t* pos) {
@@ -115,18 +133,21 @@ bool evaluate_test(const Condition& c, MailFacts& facts, std::string* why) {
     case Operator::kIn: {
       const auto& raw = facts.texts(c.field, c.header_name);
       for (std::size_t v = 0; v < raw.size(); ++v) {
-        // Compare folded values unless the rule asked for case; folding keeps
-        // byte offsets for all but a few letters, so excerpts come from the
-        // original text when the lengths agree.
+        // Compare folded values unless the rule asked for case.
         std::string_view value = c.case_sensitive ? raw[v] : std::string_view(facts.folded(c.field, c.header_name)[v]);
         for (std::size_t i = 0; i < c.texts.size(); ++i) {
           std::size_t pos = 0;
           if (!text_matches(c.op, value, c.texts[i], &pos)) continue;
           if (why) {
-            const std::string_view shown = raw[v].size() == value.size() ? raw[v] : value;
             *why = c.description;
             if (c.texts.size() > 1) *why += " (\"" + c.texts_shown[i] + "\")";
-            if (c.op == Operator::kContains) *why += ": \"" + excerpt(shown, pos, c.texts[i].size()) + "\"";
+            if (c.op == Operator::kContains) {
+              // Show the customer's own text, not its folded form.
+              const std::size_t begin = raw[v].size() == value.size() ? pos : raw_offset(raw[v], value, pos);
+              const std::size_t end = raw[v].size() == value.size() ? pos + c.texts[i].size()
+                                                                    : raw_offset(raw[v], value, pos + c.texts[i].size());
+              *why += ": \"" + excerpt(raw[v], begin, end - begin) + "\"";
+            }
           }
           return true;
         }

@@ -43,11 +43,14 @@ enum class Field {
   kAttachmentType,   // "attachment_type": every attachment's "type/subtype"
   kAttachmentCount,  // "attachment_count": number
   kTicket,           // "ticket": "new" or "follow-up"
-  kStatus,           // "status": the ticket's current status
+  // The ticket's state as changed so far by the earlier matching rules of
+  // this run (see rules/evaluate.h):
+  kStatus,           // "status"
   kPriority,         // "priority"
   kGroup,            // "group"
   kAssignee,         // "assignee"
-  kTags,             // "tags": the ticket's current tags
+  kTags,             // "tags"
+  kAssigned,         // "assigned": bool, has an assignee or an earlier rule asked for one
   kPastTickets,      // "past_tickets": number of the customer's earlier tickets
   kLanguage,         // "language": "zh-CN", "zh-TW", "en", ...
   kBusinessHours,    // "business_hours": bool, now within [business_hours]

@@ -123,6 +123,7 @@ Decision evaluate_rules(const RuleSet& rules, const Message& message, const Tick
   d.trace.reserve(rules.rules.size());
   MailFacts facts(message, ticket, now_utc, rules.business_hours ? &*rules.business_hours : nullptr,
                   limits.max_text_bytes);
+  facts.follow_decision(&d);
   std::size_t actions = 0;
   for (const Rule& rule : rules.rules) {
     RuleTrace& trace = d.trace.emplace_back();
@@ -147,6 +148,7 @@ Decision evaluate_rules(const RuleSet& rules, const Message& message, const Tick
     } else {
       actions += n;
       apply_actions(rule, &d, &trace);
+      facts.decision_changed();
     }
     if (rule.stop) {
       d.stopped_by = rule.name;

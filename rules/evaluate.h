@@ -11,9 +11,13 @@
 //    body, reply, header value); RE2 matching is linear in that;
 //  - at most `max_actions` actions per mail: a matching rule whose actions
 //    would pass the cap takes none (the trace says so);
-//  - rules never re-run because of their own actions: a status set by a rule
-//    is not an input to any rule of the same run, so status changes cannot
-//    loop, and a rule that matches every mail costs one evaluation per mail.
+//  - conditions on the ticket's state (tags, priority, group, status,
+//    assignee, assigned) see the ticket as changed by the earlier matching
+//    rules of this run, so a last "defaults" rule can say "when no group yet";
+//  - rules never re-run because of their own actions: a rule evaluated
+//    earlier in the run is not evaluated again when a later rule changes the
+//    status (or anything else), so status changes cannot loop, and a rule
+//    that matches every mail costs one evaluation per mail.
 // Loop safety (DESIGN.md invariant 4): auto replies are withheld from
 // auto-generated mail (Message::auto_generated) and from spam, and capped at
 // `max_auto_replies`; what was withheld is listed in Decision::withheld.

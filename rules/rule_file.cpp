@@ -212,6 +212,15 @@ class FileCompiler {
       error(node.source(), "a condition must be a table, e.g. { field = \"subject\", contains = \"refund\" }");
       return false;
     }
+    // TOML's classic trap: keys written after a [rule.when] header belong to
+    // it, so a following `then = {...}` lands inside the condition.
+    for (std::string_view rule_key : {"then", "name", "stop", "applies_to", "enabled", "description"}) {
+      if (const toml::node* stray = t->get(rule_key); stray && depth == 0) {
+        error(stray->source(), "\"" + std::string(rule_key) +
+                                   "\" is inside [rule.when]; write it before [rule.when], or start a [rule.then] table");
+        return false;
+      }
+    }
     for (std::string_view group : {"all", "any", "not"}) {
       const toml::node* inner = t->get(group);
       if (!inner) continue;

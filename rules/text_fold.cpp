@@ -39,7 +39,9 @@ char32_t fold_code_point(char32_t c) {
     if (c >= 0x4C1 && c <= 0x4CE) return (c % 2 == 1) ? c + 1 : c;
     return c;
   }
-  if (c >= 0xFF21 && c <= 0xFF3A) return c + 0x20;  // fullwidth Ａ-Ｚ
+  // Fullwidth ASCII (Chinese input methods type ＶＩＰ, ＯＫ, ＃１２３):
+  // width-folded to ASCII, then case-folded, so "vip" finds "ＶＩＰ".
+  if (c >= 0xFF01 && c <= 0xFF5E) return fold_code_point(c - 0xFEE0);
   return c;
 }
 
@@ -89,7 +91,7 @@ std::string fold_case(std::string_view s) {
       const char32_t c = (char32_t(b0 & 0x0F) << 12) | (char32_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
                          (static_cast<unsigned char>(s[i + 2]) & 0x3F);
       if (c >= 0x800) {
-        append_utf8(c >= 0xFF21 ? fold_code_point(c) : c, &out);  // CJK and the rest: unchanged
+        append_utf8(c >= 0xFF01 ? fold_code_point(c) : c, &out);  // CJK and the rest: unchanged
         i += 3;
         continue;
       }
