@@ -72,6 +72,21 @@ class TableReader {
     }
   }
 
+  void strings(const char* key, std::vector<std::string>* out) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    const toml::array* array = node->as_array();
+    bool ok = array != nullptr;
+    if (array) {
+      for (const auto& item : *array) {
+        if (auto value = item.value<std::string>()) out->push_back(*value);
+        else ok = false;
+      }
+    }
+    if (!ok) error(node->source(), fmt::format("{}{} must be a list of strings", context_, key));
+  }
+
   const toml::table* table(const char* key) {
     known_.insert(key);
     const toml::node* node = table_.get(key);
@@ -178,7 +193,38 @@ void read_mailbox(const toml::table& table, const std::string& file, const fs::p
   config->mailboxes.push_back(std::move(m));
 }
 
+void read_agent(const toml::table& table, const std::string& file, Config* config, std::vector<std::string>* errors) {
+  AgentConfig agent;
+  TableReader r(table, file, "agent.", errors);
+  r.string("name", &agent.name, true);
+  r.strings("addresses", &agent.addresses);
+  r.strings("groups", &agent.groups);
+  r.strings("skills", &agent.skills);
+  r.boolean("away", &agent.away);
+  r.finish();
+  if (agent.addresses.empty()) r.error(table.source(), fmt::format("agent \"{}\" needs at least one address", agent.name));
+  if (config->agent(agent.name)) r.error(table.source(), fmt::format("agent name \"{}\" is used twice", agent.name));
+  config->agents.push_back(std::move(agent));
+}
+
+void read_group(const toml::table& table, const std::string& file, Config* config, std::vector<std::string>* errors) {
+  GroupConfig group;
+  TableReader r(table, file, "group.", errors);
+  r.string("name", &group.name, true);
+  r.string("lead", &group.lead);
+  r.string("escalation", &group.escalation);
+  r.finish();
+  config->groups.push_back(std::move(group));
+}
+
 }  // namespace
+
+const AgentConfig* Config::agent(std::string_view name) const {
+  for (const auto& a : agents) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
 
 const MailboxConfig* Config::mailbox(std::string_view name) const {
   for (const auto& m : mailboxes) {
@@ -274,6 +320,12 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
   if (const auto* mailboxes = top.array_of_tables("mailbox")) {
     std::size_t index = 0;
     for (const auto& node : *mailboxes) read_mailbox(*node.as_table(), path, base, index++, &config, errors);
+  }
+  if (const auto* agents = top.array_of_tables("agent")) {
+    for (const auto& node : *agents) read_agent(*node.as_table(), path, &config, errors);
+  }
+  if (const auto* groups = top.array_of_tables("group")) {
+    for (const auto& node : *groups) read_group(*node.as_table(), path, &config, errors);
   }
   top.finish();
   if (config.mailboxes.empty() && !root.get("mailbox")) {

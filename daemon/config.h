@@ -48,6 +48,21 @@ struct OutboxConfig {
   std::size_t batch = 100;            // mails sent per cycle at most
 };
 
+// An agent (issue 6): who may be assigned tickets and answer them by mail.
+struct AgentConfig {
+  std::string name;                    // as used in rules and #assign
+  std::vector<std::string> addresses;  // the agent's own mail addresses
+  std::vector<std::string> groups;
+  std::vector<std::string> skills;     // matched against ticket tags
+  bool away = false;                   // never assigned while away
+};
+
+struct GroupConfig {
+  std::string name;
+  std::string lead;        // agent name
+  std::string escalation;  // address told about SLA breaches
+};
+
 struct Config {
   std::string source_path;  // the file this was read from
   std::string store_path;
@@ -57,11 +72,14 @@ struct Config {
   std::int64_t poll_seconds = 30;
   int auto_replies_per_hour = 5;  // automatic mails to one sender per hour, at most
   std::vector<MailboxConfig> mailboxes;
+  std::vector<AgentConfig> agents;
+  std::vector<GroupConfig> groups;
   SmtpConfig smtp;
   OutboxConfig outbox;
   ParseLimits limits;
 
   const MailboxConfig* mailbox(std::string_view name) const;
+  const AgentConfig* agent(std::string_view name) const;
 };
 
 bool load_config(const std::string& path, Config* out, std::vector<std::string>* errors);

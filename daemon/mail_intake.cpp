@@ -110,7 +110,8 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   std::string language = detect_language(message.reply.empty() ? message.body : message.reply);
 
   // Stage: rules (a pure decision; applied inside the transaction below).
-  RuleOutcome rules = run_rules(rules_, message, match, language, mail.mailbox, store_, config_, now);
+  TicketFacts facts = ticket_facts(message, match, language, mail.mailbox, store_);
+  RuleOutcome rules = run_rules(rules_, message, facts, store_, config_, now);
 
   // Stage: commit, one transaction.
   auto transaction = store_.begin();

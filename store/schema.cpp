@@ -139,6 +139,19 @@ CREATE TABLE mailbox_state (
   uidvalidity INTEGER NOT NULL
 );
 )sql"},
+      {2, R"sql(
+-- Round-robin position per group, and when each agent was last given a
+-- ticket (least-loaded breaks ties by the longest idle).
+CREATE TABLE group_cursors (
+  group_name TEXT PRIMARY KEY,
+  agent TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE agent_assignments (
+  agent TEXT PRIMARY KEY,
+  last_assigned_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tickets_assignee ON tickets(assignee, status);
+)sql"},
   };
   return migrations;
 }

@@ -255,6 +255,30 @@ std::string Store::raw_mail_of(std::int64_t message_row_id) const {
   });
 }
 
+Store::AgentLoad Store::agent_load(std::string_view agent) const {
+  return guarded(path_, "reading agent load", [&] {
+    AgentLoad load;
+    SQLite::Statement open(*db_,
+                           "SELECT count(*) FROM tickets WHERE assignee=? AND status NOT IN ('resolved','closed')");
+    open.bind(1, std::string(agent));
+    open.executeStep();
+    load.open_tickets = open.getColumn(0).getInt64();
+    SQLite::Statement last(*db_, "SELECT last_assigned_at FROM agent_assignments WHERE agent=?");
+    last.bind(1, std::string(agent));
+    if (last.executeStep()) load.last_assigned_at = last.getColumn(0).getInt64();
+    return load;
+  });
+}
+
+std::map<std::string, std::string> Store::group_cursors() const {
+  return guarded(path_, "reading round-robin cursors", [&] {
+    std::map<std::string, std::string> cursors;
+    SQLite::Statement q(*db_, "SELECT group_name, agent FROM group_cursors");
+    while (q.executeStep()) cursors[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    return cursors;
+  });
+}
+
 std::vector<OutboxMail> Store::due_outbox(std::int64_t now, std::size_t limit) const {
   return guarded(path_, "reading the outbox", [&] {
     SQLite::Statement q(*db_, std::string(kOutboxSelect) +

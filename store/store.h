@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -100,6 +101,14 @@ class Store {
   // The raw bytes of an incoming message, empty when it has none.
   std::string raw_mail_of(std::int64_t message_row_id) const;
 
+  // --- assignment ------------------------------------------------------------
+  struct AgentLoad {
+    std::int64_t open_tickets = 0;      // tickets assigned and not resolved or closed
+    std::int64_t last_assigned_at = 0;  // 0: never
+  };
+  AgentLoad agent_load(std::string_view agent) const;
+  std::map<std::string, std::string> group_cursors() const;
+
   // --- outbox ----------------------------------------------------------------
   // Queued mails whose next attempt is due at `now`, oldest first.
   std::vector<OutboxMail> due_outbox(std::int64_t now, std::size_t limit) const;
@@ -151,6 +160,9 @@ class StoreTransaction {
                         std::string_view dedupe_key, std::optional<std::int64_t> ticket_id,
                         std::int64_t now);
   void set_uidvalidity(std::string_view mailbox, std::uint32_t uidvalidity);
+  // Records an assignment: the agent's last-assigned time, and for
+  // round-robin the group's cursor.
+  void record_assignment(std::string_view agent, std::string_view round_robin_group, std::int64_t now);
 
   void commit();
 

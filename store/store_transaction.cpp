@@ -259,6 +259,23 @@ void StoreTransaction::set_uidvalidity(std::string_view mailbox, std::uint32_t u
   });
 }
 
+void StoreTransaction::record_assignment(std::string_view agent, std::string_view round_robin_group,
+                                         std::int64_t now) {
+  guarded(store_->path(), "recording an assignment", [&] {
+    SQLite::Statement q(*store_->db_,
+                        "INSERT OR REPLACE INTO agent_assignments (agent, last_assigned_at) VALUES (?, ?)");
+    q.bind(1, std::string(agent));
+    q.bind(2, now);
+    q.exec();
+    if (!round_robin_group.empty()) {
+      SQLite::Statement c(*store_->db_, "INSERT OR REPLACE INTO group_cursors (group_name, agent) VALUES (?, ?)");
+      c.bind(1, std::string(round_robin_group));
+      c.bind(2, std::string(agent));
+      c.exec();
+    }
+  });
+}
+
 void StoreTransaction::commit() {
   guarded(store_->path(), "committing", [&] { transaction_->commit(); });
 }

@@ -106,6 +106,10 @@ bool TemplateSet::load(const std::string& dir, std::vector<std::string>* errors)
     for (const auto& file : fs::directory_iterator(language.path(), ec)) {
       if (file.path().extension() == ".txt") files.push_back(file.path());
     }
+    // Canned answers for rules' auto replies: <language>/canned/<name>.txt.
+    for (const auto& file : fs::directory_iterator(language.path() / "canned", ec)) {
+      if (file.path().extension() == ".txt") files.push_back(file.path());
+    }
   }
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {
@@ -129,8 +133,9 @@ bool TemplateSet::load(const std::string& dir, std::vector<std::string>* errors)
       errors->push_back(fmt::format("{}:2:1: an empty line must follow the Subject line", name));
       continue;
     }
-    std::string event = path.stem().string();
-    if (std::find(known_events().begin(), known_events().end(), event) == known_events().end()) {
+    bool canned = path.parent_path().filename() == "canned";
+    std::string event = canned ? "canned/" + path.stem().string() : path.stem().string();
+    if (!canned && std::find(known_events().begin(), known_events().end(), event) == known_events().end()) {
       errors->push_back(fmt::format("{}:1:1: unknown template event \"{}\"", name, event));
       continue;
     }
@@ -149,7 +154,7 @@ bool TemplateSet::load(const std::string& dir, std::vector<std::string>* errors)
       ok = false;
     }
     if (!ok) continue;
-    std::string language = path.parent_path().filename().string();
+    std::string language = (canned ? path.parent_path().parent_path() : path.parent_path()).filename().string();
     templates_[language + "/" + event] = Template{name, subject, body};
   }
   return errors->size() == before;
