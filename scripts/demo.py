@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""The ticketd demo (see demo.sh): real servers, sample mails in, tickets and
+answers out. Everything lives in a temporary directory, removed at the end
+unless --keep is given."""
+
+import argparse
+import email
+import email.policy
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "harness"))
+from mailservers import MailServers  # noqa: E402
+
+CUSTOMERS = ["alice", "wei", "mei", "vip.customer", "bob"]
+AGENTS = """
+[[agent]]
+name = "wang.fang"
+addresses = ["wang.fang@example.test"]
+groups = ["support", "billing"]
+skills = ["chinese", "product-cloudbox"]
+
+[[agent]]
+name = "sarah.chen"
+addresses = ["sarah.chen@example.test"]
+groups = ["support"]
+skills = ["product-netguard"]
+
+[[agent]]
+name = "li.na"
+addresses = ["li.na@example.test"]
+groups = ["billing"]
+
+[[agent]]
+name = "tom.baker"
+addresses = ["tom.baker@example.test"]
+groups = ["sales"]
+
+[[agent]]
+name = "alex.kim"
+addresses = ["alex.kim@example.test"]
+groups = ["support"]
+skills = ["product-cloudbox"]
+
+[[group]]
+name = "support"
+lead = "sarah.chen"
+
+[[group]]
+name = "billing"
+lead = "li.na"
+"""
+
+
+def banner(text):
+    print("\n" + "=" * 78 + "\n" + text + "\n" + "=" * 78, flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ticketd", required=True)
+    parser.add_argument("--keep", action="store_true", help="keep the demo directory")
+    args = parser.parse_args()
+    ticketd = os.path.abspath(args.ticketd)
+
+    with MailServers(users=["support"] + CUSTOMERS, keep=args.keep) as servers:
+        work = os.path.join(servers.directory, "demo")
+        rules = os.path.join(work, "rules")
+        shutil.copytree(os.path.join(ROOT, "rules", "examples"), rules)
+        with open(os.path.join(rules, "vip-customers.txt"), "a") as f:
+            f.write(servers.address("vip.customer") + "\n")
+        config = os.path.join(work, "ticketd.toml")
+        with open(config, "w") as f:
+            f.write(f"""[store]
+path = "{work}/tickets.db"
+
+[templates]
+dir = "{ROOT}/templates"
+
+[rules]
+dir = "{rules}"
+
+[smtp]
+url = "{servers.smtp_url}"
+
+[[mailbox]]
+name = "support"
+url = "{servers.imap_url}"
+user = "support"
+password_file = "{servers.password_file('support')}"
+address = "{servers.address('support')}"
+display_name = "Example Support"
+""" + AGENTS)
+
+        def run(*argv, show=True):
+            result = subprocess.run([ticketd, "--config", config, *argv], capture_output=True, text=True)
+            if show:
+                sys.stdout.write(result.stdout)
+                sys.stderr.write(result.stderr)
+            return result
+
+        banner(f"Real servers up: Dovecot {servers.imap_url}, SMTP {servers.smtp_url}")
+        print(run("check", show=False).stdout, end="")
+
+        mails = sorted(os.listdir(os.path.join(HERE, "demo-mails")))
+        for name in mails:
+            with open(os.path.join(HERE, "demo-mails", name), "rb") as f:
+                raw = f.read().replace(b"@example.test", b"@" + servers.domain.encode())
+            servers.deliver("support", raw)
+        banner(f"{len(mails)} customer mails delivered to support@; running `ticketd run --once`")
+        run("run", "--once")
+
+        banner("ticketd tickets list")
+        run("tickets", "list")
+        listed = run("tickets", "list", "--json", show=False).stdout
+        numbers = sorted(t["number"] for t in __import__("json").loads(listed))
+        if numbers:
+            banner(f"ticketd tickets show {numbers[1] if len(numbers) > 1 else numbers[0]}")
+            run("tickets", "show", str(numbers[1] if len(numbers) > 1 else numbers[0]))
+
+        banner("What reached the customers' own mailboxes (read back over IMAP)")
+        for customer in CUSTOMERS:
+            for raw in servers.messages(customer):
+                msg = email.message_from_bytes(raw, policy=email.policy.default)
+                print(f"--- to {customer}@: {msg['Subject']}")
+                print(f"    From: {msg['From']}   In-Reply-To: {msg['In-Reply-To']}   "
+                      f"Auto-Submitted: {msg['Auto-Submitted']}")
+                body = msg.get_body(("plain",)).get_content().strip().splitlines()
+                for line in body[:6]:
+                    print("    | " + line)
+        banner("ticketd outbox list")
+        run("outbox", "list")
+        if args.keep:
+            print(f"\nDemo directory kept: {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
