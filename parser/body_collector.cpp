@@ -125,7 +125,9 @@ class Collector {
       const MimeEntity* chosen = nullptr;
       for (const MimeEntity& k : kids) {
         if (k.type == "text" && k.subtype == "plain" && is_body_text(k)) {
-          if (!is_blank_text(text_of_part(k, nullptr))) chosen = &k;
+          // Some clients send an empty text/plain beside the HTML; the
+          // decoded bytes tell (blank in any charset we meet is ASCII blank).
+          if (!is_blank_text(decode_transfer_encoding(k.body, k.transfer_encoding))) chosen = &k;
           break;
         }
       }

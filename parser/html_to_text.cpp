@@ -2,6 +2,7 @@
 
 #include <gumbo.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <vector>
@@ -288,29 +289,42 @@ void render(const GumboNode* root, TextWriter* w) {
   }
 }
 
-// A rough upper bound on the element nesting gumbo will build: opening tags
-// minus closing ones, void elements aside. Unclosed <p> and the like only
-// make it larger, which errs on the safe side.
+// A rough upper bound on the element nesting gumbo will build. A closing
+// tag only counts when it closes one of the last few open elements (a stray
+// "</b>" must not hide a thousand open <div>s); void elements and the ones
+// HTML closes implicitly by their next sibling (<p>, <li>, <td>...) do not
+// nest. Erring high only means the plain stripper reads the mail.
 int estimated_depth(std::string_view html) {
-  int depth = 0, max_depth = 0;
+  static const char* kFlat[] = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source",
+                                "embed", "param", "track", "p", "li", "dt", "dd", "td", "th", "tr", "option", "!"};
+  std::vector<std::string> open;
+  std::size_t max_depth = 0;
   for (std::size_t i = 0; i + 1 < html.size(); ++i) {
     if (html[i] != '<') continue;
-    char c = html[i + 1];
-    if (c == '/') {
-      if (depth > 0) --depth;
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      std::size_t end = i + 1;
-      while (end < html.size() && end - i < 12 && std::isalnum(static_cast<unsigned char>(html[end]))) ++end;
-      std::string name(html.substr(i + 1, end - i - 1));
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      static const char* kVoid[] = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr",
-                                    "source", "embed", "param", "track"};
-      bool is_void = false;
-      for (const char* v : kVoid) is_void |= (name == v);
-      if (!is_void && ++depth > max_depth) max_depth = depth;
+    bool closing = html[i + 1] == '/';
+    std::size_t start = i + 1 + (closing ? 1 : 0);
+    std::size_t end = start;
+    while (end < html.size() && end - start < 12 && std::isalnum(static_cast<unsigned char>(html[end]))) ++end;
+    if (end == start) continue;
+    std::string name(html.substr(start, end - start));
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool flat = false;
+    for (const char* f : kFlat) flat |= (name == f);
+    if (flat) continue;
+    if (closing) {
+      for (std::size_t k = 0; k < 8 && k < open.size(); ++k) {
+        if (open[open.size() - 1 - k] == name) {
+          open.resize(open.size() - 1 - k);
+          break;
+        }
+      }
+    } else {
+      open.push_back(std::move(name));
+      max_depth = std::max(max_depth, open.size());
+      if (max_depth > static_cast<std::size_t>(kMaxGumboDepth)) break;
     }
   }
-  return max_depth;
+  return static_cast<int>(max_depth);
 }
 
 // For pathological nesting: drop tags, keep text, decode nothing but the

@@ -12,6 +12,7 @@
 #include "parser/charset.h"
 #include "parser/encoded_words.h"
 #include "parser/header_fields.h"
+#include "parser/language.h"
 #include "parser/mime_entity.h"
 #include "parser/reply_extractor.h"
 
@@ -145,6 +146,7 @@ Message parse_or_throw(std::string_view raw, std::int64_t received_at, const Par
 
   // Stage 5: the reply without quoted history.
   m.reply = extract_reply(m.body);
+  m.language = detect_language(m.subject + "\n" + m.reply, body.first_charset);
 
   // Stage 6: written by a machine?
   m.auto_generated = auto_generated_reason(m, body.is_delivery_report);

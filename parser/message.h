@@ -77,6 +77,10 @@ struct Message {
   // For a delivery status notification: the Message-ID of the mail that
   // bounced (from the returned headers), so the bounce finds its ticket.
   std::string bounced_message_id;
+  // The customer's language for choosing the template set: "zh-CN", "zh-TW",
+  // "ja", "en", or "" when unclear (parser/language.h, from the reply text
+  // and the declared charset of the first text part).
+  std::string language;
 
   std::vector<HeaderField> headers;  // every top-level header, in order
   // What the parser had to work around, for people (e.g. "header over

@@ -16,7 +16,7 @@ Keys of NAME.expected.json (all optional):
   reply_contains / reply_excludes (lists),
   attachments (list of {filename, content_type, size, inline, sha256}),
   auto_generated (null: a person's mail), auto_generated_contains,
-  bounced_message_id, over_limits (bool).
+  bounced_message_id, over_limits (bool), language.
 
 Run it again after changing a mail: python3 tests/corpus/mail/generate.py
 """
@@ -154,6 +154,7 @@ def gmail_reply():
         "date": "2023-11-13T12:12:10Z",
         "reply": "Thanks, the replacement works now! \U0001F44D",
         "body_contains": ["> please try the replacement cable."],
+        "language": "en",
         "auto_generated": None,
     })
 
@@ -244,6 +245,7 @@ def foxmail_gb2312():
         "date": "2023-11-13T07:20:31Z",
         "body_contains": ["北京朱镕科技有限公司，税号 91110108MA01ABCDE。"],
         "reply": "您好：\n\n发票抬头请开：北京朱镕科技有限公司，税号 91110108MA01ABCDE。\n\n谢谢！\n\n王伟",
+        "language": "zh-CN",
         "auto_generated": None,
     })
 
@@ -291,6 +293,7 @@ def qqmail_reply():
         "date": "2023-11-13T10:05:06Z",
         "reply": "已经收到退款了，谢谢！",
         "body_contains": ["原始邮件", "退款已提交。"],
+        "language": "zh-CN",
         "auto_generated": None,
     })
 
@@ -356,6 +359,7 @@ def big5_outlook():
         "from": {"name": "林志明", "address": "chiming@hinet.example"},
         "message_id": "000001da16a1$2b3c4d50$81e6e7f0$@hinet.example",
         "reply": "您好，\n\n請問訂單 #5521 的發票可以改成公司抬頭嗎？\n\n林志明",
+        "language": "zh-TW",
         "auto_generated": None,
     })
 
@@ -376,6 +380,7 @@ def iso2022jp():
         "from": {"name": "山田太郎", "address": "taro@example.jp"},
         "date": "2023-11-15T04:45:00Z",
         "body": "お世話になっております。\n注文番号 7788 の配送状況を教えてください。\n\n山田太郎",
+        "language": "ja",
         "auto_generated": None,
     })
 

@@ -85,6 +85,7 @@ void check_mail(const std::string& name, const ticketd::Message& m, const json& 
     CHECK_THAT(*m.auto_generated, Catch::Contains(str("auto_generated_contains")));
   }
   if (want.contains("bounced_message_id")) CHECK(m.bounced_message_id == str("bounced_message_id"));
+  if (want.contains("language")) CHECK(m.language == str("language"));
   if (want.contains("over_limits")) CHECK(m.over_limits == want["over_limits"].get<bool>());
 }
 

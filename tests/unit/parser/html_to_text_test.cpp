@@ -36,3 +36,14 @@ TEST_CASE("pathologically nested HTML is read without exhausting the stack", "[h
   html += "deep";
   CHECK(html_to_text(html) == "deep");
 }
+
+TEST_CASE("stray closing tags cannot hide deep nesting, unclosed paragraphs keep their breaks", "[html_to_text]") {
+  std::string stray;
+  for (int i = 0; i < 50000; ++i) stray += "<div></b>";
+  stray += "x";
+  CHECK(html_to_text(stray) == "x");
+  std::string paragraphs;
+  for (int i = 0; i < 1000; ++i) paragraphs += "<p>line";
+  std::string text = html_to_text(paragraphs);
+  CHECK(text.substr(0, 12) == "line\n\nline\n\n");
+}

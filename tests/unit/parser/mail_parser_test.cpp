@@ -153,3 +153,75 @@ TEST_CASE("a mail of nothing but garbage still becomes a message", "[mail_parser
   CHECK(m.date_utc == kReceived);
   CHECK_FALSE(m.body.empty());
 }
+
+TEST_CASE("a PGP-encrypted mail keeps its encrypted parts as attachments", "[mail_parser]") {
+  Message m = parse_mail("From: a@b.example\n"
+                         "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=e\n\n"
+                         "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+                         "--e\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n\n"
+                         "-----BEGIN PGP MESSAGE-----\nhQEMA\n-----END PGP MESSAGE-----\n"
+                         "--e--\n",
+                         kReceived);
+  REQUIRE(m.attachments.size() == 2);
+  CHECK(m.attachments[0].content_type == "application/pgp-encrypted");
+  CHECK(m.attachments[1].filename == "encrypted.asc");
+  CHECK(m.body.empty());
+  CHECK(has_note_containing(m, "encrypted"));
+}
+
+TEST_CASE("a forwarded message shown inline brings its text and its attachments", "[mail_parser]") {
+  Message m = parse_mail("From: boss@b.example\nSubject: Fwd: complaint\n"
+                         "Content-Type: multipart/mixed; boundary=o\n\n"
+                         "--o\nContent-Type: text/plain\n\nPlease handle this.\n"
+                         "--o\nContent-Type: message/rfc822\n\n"
+                         "From: Angry Customer <angry@c.example>\nSubject: complaint\nDate: Mon, 6 Nov 2023 09:00:00 +0000\n"
+                         "Content-Type: multipart/mixed; boundary=i\n\n"
+                         "--i\nContent-Type: text/plain\n\nThe lamp is broken.\n"
+                         "--i\nContent-Type: image/jpeg; name=lamp.jpg\nContent-Transfer-Encoding: base64\n\n/9j/4AAQ\n"
+                         "--i--\n"
+                         "--o--\n",
+                         kReceived);
+  CHECK(m.body ==
+        "Please handle this.\n\n---------- Forwarded message ----------\nFrom: Angry Customer <angry@c.example>\n"
+        "Date: Mon, 6 Nov 2023 09:00:00 +0000\nSubject: complaint\n\nThe lamp is broken.");
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].filename == "lamp.jpg");
+  CHECK(m.attachments[0].size == 6);
+}
+
+TEST_CASE("an attachment over the size limit is listed with its hash but its data is not kept", "[mail_parser]") {
+  ParseLimits limits;
+  limits.max_attachment_bytes = 4;
+  Message m = parse_mail("From: a@b.example\nContent-Type: multipart/mixed; boundary=b\n\n"
+                         "--b\nContent-Type: application/zip; name=big.zip\nContent-Transfer-Encoding: base64\n\n"
+                         "YWJjZGVmZ2g=\n--b--\n",
+                         kReceived, limits);
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].size == 8);
+  CHECK(m.attachments[0].truncated);
+  CHECK(m.attachments[0].data.empty());
+  CHECK(m.attachments[0].sha256 == "9c56cc51b374c3ba189210d5b6d4bf57790d351c96c47c02190ecf1e430635ab");
+  CHECK(m.over_limits);
+  CHECK(has_note_containing(m, "big.zip"));
+}
+
+TEST_CASE("text and mail size limits cut the mail short with a note, never mid-character", "[mail_parser]") {
+  ParseLimits limits;
+  limits.max_body_bytes = 10;
+  Message m = parse_mail("From: a@b.example\nContent-Type: text/plain; charset=utf-8\n\n一二三四五六七八\n", kReceived, limits);
+  CHECK(m.body == "一二三");
+  CHECK(m.over_limits);
+  limits = ParseLimits{};
+  limits.max_mail_bytes = 30;
+  Message cut = parse_mail("From: a@b.example\nSubject: hello\n\nbody text here\n", kReceived, limits);
+  CHECK(cut.over_limits);
+  CHECK(cut.from.address == "a@b.example");
+  CHECK(has_note_containing(cut, "not read"));
+}
+
+TEST_CASE("the customer's language is told from the text and its charset", "[mail_parser]") {
+  Message m = parse_mail("From: a@b.example\nSubject: =?utf-8?B?6K+36Zeu?=\nContent-Type: text/plain; charset=utf-8\n\n"
+                         "请问我的订单什么时候发货？\n",
+                         kReceived);
+  CHECK(m.language == "zh-CN");
+}
