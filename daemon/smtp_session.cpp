@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "daemon/smtp_imap_curl.h"
 
 namespace ticketd {
@@ -44,6 +46,13 @@ std::string with_crlf(const std::string& data) {
     out.push_back(data[i]);
   }
   return out;
+}
+
+std::string ehlo_name(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || !*host) return "localhost";
+  return host;
 }
 
 }  // namespace
@@ -106,6 +115,9 @@ struct SmtpSession::Curl {
     if (!pending_text.empty()) pending_text += ' ';
     pending_text += reply.text;
     if (!reply.last) return;
+    // libcurl says QUIT after a failed transaction; "221 Bye" must not hide
+    // the reply that failed it.
+    if (verb == "QUIT") return;
     last_code = reply.code;
     last_verb = verb.empty() ? std::string("greeting") : verb;
     last_text = pending_text.size() > 300 ? pending_text.substr(0, 300) + "..." : pending_text;
@@ -168,6 +180,9 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
   curl_->upload = with_crlf(data);
   const std::string from = "<" + envelope_from + ">";
 
+  // libcurl takes the EHLO name from the URL path (smtp://host/name) and
+  // says "EHLO null" without one; RFC 5321 4.1.1.1 wants our FQDN.
+  const std::string url = url_for_messages(account_.url) + "/" + ehlo_name(account_.ehlo_name);
   CURL* h = curl_->easy;
   CURLcode rc = CURLE_OK;
   for (int attempt = 1;; ++attempt) {
@@ -175,7 +190,7 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
     curl_->reset_transcript();
     curl_->upload_at = 0;
     curl_->error[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_URL, account_.url.c_str());
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_->error);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
@@ -248,7 +263,10 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
   }
   if (code >= 400) {
     const std::string what = verb + ": " + std::to_string(code) + " " + curl_->last_text;
-    if (verb == "AUTH") return fail(SendResult::Outcome::temporary_failure, code, "login failed as " + account_.user + ": " + what);
+    // 530/534/535/538 (RFC 4954 6): the server wants a (different) login.
+    // That is the admin's to fix; the mail itself is fine and stays queued.
+    if (verb == "AUTH" || code == 530 || code == 534 || code == 535 || code == 538)
+      return fail(SendResult::Outcome::temporary_failure, code, "login failed as " + account_.user + ": " + what);
     if (verb == "STARTTLS" || code < 500) return fail(SendResult::Outcome::temporary_failure, code, what);
     return fail(SendResult::Outcome::permanent_failure, code, what);
   }

@@ -13,8 +13,9 @@
 //  - sent: the server accepted the data for at least one recipient. Any
 //    recipient it refused is listed in `refused` (check `temporary` there).
 //  - temporary_failure: 4xx, no connection, a timeout, a dropped connection,
-//    or a failed login or TLS check (both are the admin's to fix; the mail
-//    itself is fine and stays queued). smtp_code is 0 when the server never
+//    or a failed login, a server that wants one (530, 534, 535, 538) or a
+//    failed TLS check (the admin's to fix; the mail itself is fine and stays
+//    queued). smtp_code is 0 when the server never
 //    answered (down, unreachable): the next mails would fail the same way.
 //  - permanent_failure: 5xx for the sender, for every recipient, or for the
 //    data (e.g. 554 content rejected); or an envelope address we refuse to
@@ -36,6 +37,7 @@ struct SmtpAccount {
   bool verify_tls = true;
   bool require_tls = false;  // smtp:// only: fail rather than send in clear text
   long timeout_seconds = 60;  // connect, and any stall in a transfer
+  std::string ehlo_name = {};  // our host name for EHLO; empty: gethostname()
 };
 
 struct SendResult {

@@ -1,0 +1,225 @@
+// ImapSession against a real Dovecot (tag [live]; see smtp_imap_live.h).
+#include "daemon/imap_session.h"
+
+#include <algorithm>
+
+#include "tests/unit/daemon/smtp_imap_live.h"
+
+namespace ticketd {
+namespace {
+
+using live::unique;
+
+// A fresh folder holding `count` mails, selected; returns their UIDs.
+std::vector<std::uint32_t> folder_with_mails(ImapSession& imap, const std::string& folder, int count) {
+  std::string err;
+  REQUIRE(imap.create_folder(folder, &err));
+  for (int i = 0; i < count; ++i) {
+    INFO(err);
+    REQUIRE(imap.append(folder, live::mail(unique("m" + std::to_string(i))), &err));
+  }
+  Uidvalidity uv = 0;
+  INFO(err);
+  REQUIRE(imap.select(folder, &uv, &err));
+  std::vector<std::uint32_t> uids;
+  REQUIRE(imap.search_unflagged("$Ticketd", &uids, &err));
+  REQUIRE(uids.size() == static_cast<std::size_t>(count));
+  return uids;
+}
+
+TEST_CASE("selecting a mailbox folder tells its UIDVALIDITY, the same each time", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  Uidvalidity inbox = 0, again = 0, other = 0;
+  INFO(err);
+  REQUIRE(imap.select("INBOX", &inbox, &err));
+  CHECK(inbox != 0);
+  const std::string folder = unique("uv");
+  REQUIRE(imap.create_folder(folder, &err));
+  REQUIRE(imap.select(folder, &other, &err));
+  CHECK(other != 0);
+  REQUIRE(imap.select("INBOX", &again, &err));
+  CHECK(again == inbox);
+  REQUIRE(imap.select("INBOX", &again, &err));  // already selected: no new SELECT on the wire
+  CHECK(again == inbox);
+}
+
+TEST_CASE("the search finds only mails not yet marked processed", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  auto uids = folder_with_mails(imap, unique("search"), 3);
+  INFO(err);
+  REQUIRE(imap.add_keyword(uids[1], "$Ticketd", &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[0], uids[2]});
+  // Someone removes the flag by hand: the mail is found again.
+  REQUIRE(imap.remove_keyword(uids[1], "$Ticketd", &err));
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == uids);
+}
+
+TEST_CASE("the search walks a large folder in UID windows and misses nothing", "[live][imap]") {
+  ImapAccount account = live::imap_account();
+  account.search_window = 2;  // 7 mails: windows 1:2, 3:4, 5:6, 7:*
+  ImapSession imap(account);
+  std::string err;
+  auto uids = folder_with_mails(imap, unique("windows"), 7);
+  INFO(err);
+  REQUIRE(imap.add_keyword(uids[2], "$Ticketd", &err));
+  REQUIRE(imap.add_keyword(uids[6], "$Ticketd", &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[0], uids[1], uids[3], uids[4], uids[5]});
+}
+
+TEST_CASE("a 2 MB mail is fetched whole, byte for byte", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  const std::string folder = unique("big");
+  REQUIRE(imap.create_folder(folder, &err));
+  std::string body;
+  while (body.size() < 2 * 1024 * 1024) body += std::string(76, 'x') + "\r\n";
+  const std::string raw = live::mail(unique("big"), body);
+  INFO(err);
+  REQUIRE(imap.append(folder, raw, &err));
+  Uidvalidity uv;
+  REQUIRE(imap.select(folder, &uv, &err));
+  std::vector<std::uint32_t> uids;
+  REQUIRE(imap.search_unflagged("$Ticketd", &uids, &err));
+  REQUIRE(uids.size() == 1);
+  std::string fetched;
+  REQUIRE(imap.fetch(uids[0], &fetched, &err));
+  CHECK(fetched.size() == raw.size());
+  CHECK(fetched == raw);
+}
+
+TEST_CASE("a mail larger than the configured limit is refused with its size", "[live][imap]") {
+  ImapAccount account = live::imap_account();
+  account.max_message_bytes = 1000;
+  ImapSession imap(account);
+  std::string err;
+  const std::string folder = unique("limit");
+  REQUIRE(imap.create_folder(folder, &err));
+  REQUIRE(imap.append(folder, live::mail(unique("limit"), std::string(5000, 'x') + "\r\n"), &err));
+  Uidvalidity uv;
+  REQUIRE(imap.select(folder, &uv, &err));
+  std::vector<std::uint32_t> uids;
+  REQUIRE(imap.search_unflagged("$Ticketd", &uids, &err));
+  REQUIRE(uids.size() == 1);
+  std::string raw;
+  CHECK_FALSE(imap.fetch(uids[0], &raw, &err));
+  CHECK_THAT(err, Catch::Contains("larger than 1000 bytes"));
+}
+
+TEST_CASE("fetching a mail someone already moved away says which UID is gone", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  folder_with_mails(imap, unique("gone"), 1);
+  std::string raw;
+  CHECK_FALSE(imap.fetch(999999, &raw, &err));
+  CHECK_THAT(err, Catch::Contains("no message with UID 999999"));
+  CHECK_FALSE(imap.unreachable());
+}
+
+TEST_CASE("a processed mail moves to the folder 已处理 and is readable there", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  const std::string source = unique("inbox");
+  auto uids = folder_with_mails(imap, source, 2);
+  const std::string target = "已处理-" + unique("done");  // does not exist yet: created on [TRYCREATE]
+  std::string original;
+  INFO(err);
+  REQUIRE(imap.fetch(uids[0], &original, &err));
+  REQUIRE(imap.move(uids[0], target, &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[1]});
+  Uidvalidity uv;
+  REQUIRE(imap.select(target, &uv, &err));
+  std::vector<std::uint32_t> moved;
+  REQUIRE(imap.search_unflagged("$Ticketd", &moved, &err));
+  REQUIRE(moved.size() == 1);
+  std::string raw;
+  REQUIRE(imap.fetch(moved[0], &raw, &err));
+  CHECK(raw == original);
+  // Moving into an existing folder works too.
+  REQUIRE(imap.select(source, &uv, &err));
+  REQUIRE(imap.move(uids[1], target, &err));
+  REQUIRE(imap.select(target, &uv, &err));
+  REQUIRE(imap.search_unflagged("$Ticketd", &moved, &err));
+  CHECK(moved.size() == 2);
+}
+
+TEST_CASE("a server without MOVE gets COPY, \\Deleted and EXPUNGE instead", "[live][imap]") {
+  ImapSession imap(live::imap_account("TICKETD_LIVE_NOMOVE_IMAP_URL"));
+  std::string err;
+  INFO(err);
+  Uidvalidity uv;
+  REQUIRE(imap.select("INBOX", &uv, &err));
+  CHECK_FALSE(imap.has_capability("MOVE", &err));
+  CHECK(imap.has_capability("UIDPLUS", &err));
+  const std::string source = unique("nomove");
+  auto uids = folder_with_mails(imap, source, 2);
+  const std::string target = "已处理";
+  REQUIRE(imap.move(uids[0], target, &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[1]});
+}
+
+TEST_CASE("one session keeps one connection across many operations", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  auto uids = folder_with_mails(imap, unique("reuse"), 3);
+  std::string raw;
+  for (auto uid : uids) REQUIRE(imap.fetch(uid, &raw, &err));
+  for (auto uid : uids) REQUIRE(imap.add_keyword(uid, "$Ticketd", &err));
+  CHECK(imap.connections_opened() == 1);
+}
+
+TEST_CASE("a wrong password says login failed and never shows the password", "[live][imap]") {
+  ImapAccount account = live::imap_account();
+  account.password = "Wrong-Secret-4711";
+  ImapSession imap(account);
+  std::string err;
+  Uidvalidity uv;
+  CHECK_FALSE(imap.select("INBOX", &uv, &err));
+  CHECK_THAT(err, Catch::StartsWith(live::env("TICKETD_LIVE_IMAP_URL") + " (" + account.user + "): login failed"));
+  CHECK_THAT(err, !Catch::Contains("Wrong-Secret-4711"));
+  CHECK_FALSE(imap.unreachable());
+}
+
+TEST_CASE("a folder that does not exist is named in the error", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  Uidvalidity uv;
+  CHECK_FALSE(imap.select("No such 文件夹", &uv, &err));
+  CHECK_THAT(err, Catch::Contains("select No such 文件夹: SELECT NO"));
+  CHECK_FALSE(imap.unreachable());
+}
+
+TEST_CASE("an IMAP server that is down is reported unreachable", "[live][imap]") {
+  ImapSession imap(live::imap_account("TICKETD_LIVE_DOWN_IMAP_URL"));
+  std::string err;
+  Uidvalidity uv;
+  CHECK_FALSE(imap.select("INBOX", &uv, &err));
+  CHECK(imap.unreachable());
+  CHECK_THAT(err, Catch::Contains("cannot connect"));
+}
+
+TEST_CASE("operations before any select are refused, keywords must be atoms", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err, raw;
+  CHECK_FALSE(imap.fetch(1, &raw, &err));
+  CHECK_THAT(err, Catch::Contains("no folder selected"));
+  Uidvalidity uv;
+  REQUIRE(imap.select("INBOX", &uv, &err));
+  std::vector<std::uint32_t> uids;
+  CHECK_FALSE(imap.search_unflagged("bad keyword) (x", &uids, &err));
+  CHECK_THAT(err, Catch::Contains("not a valid IMAP keyword"));
+  CHECK(imap.connections_opened() == 1);
+}
+
+}  // namespace
+}  // namespace ticketd
