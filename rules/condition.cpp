@@ -131,10 +131,11 @@ bool evaluate_test(const Condition& c, MailFacts& facts, std::string* why) {
     case Operator::kStartsWith:
     case Operator::kEndsWith:
     case Operator::kIn: {
-      const auto& raw = facts.texts(c.field, c.header_name);
+      if (!facts.may_match(c)) break;
+      const auto& raw = facts.texts(c.field, c.header_key);
       for (std::size_t v = 0; v < raw.size(); ++v) {
         // Compare folded values unless the rule asked for case.
-        std::string_view value = c.case_sensitive ? raw[v] : std::string_view(facts.folded(c.field, c.header_name)[v]);
+        std::string_view value = c.case_sensitive ? raw[v] : std::string_view(facts.folded(c.field, c.header_key)[v]);
         for (std::size_t i = 0; i < c.texts.size(); ++i) {
           std::size_t pos = 0;
           if (!text_matches(c.op, value, c.texts[i], &pos)) continue;
@@ -155,16 +156,14 @@ bool evaluate_test(const Condition& c, MailFacts& facts, std::string* why) {
       break;
     }
     case Operator::kInList: {
-      for (auto value : facts.texts(c.field, c.header_name)) {
-        if (c.list && c.list->contains(value)) {
-          if (why) *why = c.description + " (" + std::string(value) + ")";
-          return true;
-        }
-      }
-      break;
+      const std::string_view* found = facts.in_list(c);
+      if (!found) break;
+      if (why) *why = c.description + " (" + std::string(*found) + ")";
+      return true;
     }
     case Operator::kRegex: {
-      for (auto value : facts.texts(c.field, c.header_name)) {
+      if (!facts.may_match(c)) break;
+      for (auto value : facts.texts(c.field, c.header_key)) {
         re2::StringPiece match;
         if (c.regex && c.regex->Match(re2::StringPiece(value.data(), value.size()), 0, value.size(),
                                       re2::RE2::UNANCHORED, &match, 1)) {
@@ -179,7 +178,7 @@ bool evaluate_test(const Condition& c, MailFacts& facts, std::string* why) {
     }
     case Operator::kExists: {
       bool any = false;
-      for (auto value : facts.texts(c.field, c.header_name)) any = any || !value.empty();
+      for (auto value : facts.texts(c.field, c.header_key)) any = any || !value.empty();
       if (any != c.flag) break;
       if (why) *why = c.description;
       return true;
@@ -283,6 +282,22 @@ std::string describe_test(const Condition& c) {
 }
 
 bool evaluate_condition(const Condition& c, MailFacts& facts, std::string* why) {
+  if (!why) {  // the pipeline's path: decide only, build no sentence
+    switch (c.kind) {
+      case Condition::Kind::kTest: return evaluate_test(c, facts, nullptr);
+      case Condition::Kind::kAll:
+        for (const auto& child : c.children)
+          if (!evaluate_condition(child, facts, nullptr)) return false;
+        return true;
+      case Condition::Kind::kAny:
+        for (const auto& child : c.children)
+          if (evaluate_condition(child, facts, nullptr)) return true;
+        return false;
+      case Condition::Kind::kNot:
+        return c.children.empty() || !evaluate_condition(c.children.front(), facts, nullptr);
+    }
+    return false;
+  }
   switch (c.kind) {
     case Condition::Kind::kTest:
       return evaluate_test(c, facts, why);

@@ -89,6 +89,7 @@ struct Condition {
   // kTest only:
   Field field = Field::kSubject;
   std::string header_name;  // for Field::kHeader, as written
+  std::string header_key;   // header_name in lower case
   Operator op = Operator::kEquals;
   bool case_sensitive = false;
   std::vector<std::string> texts;        // operands, folded unless case_sensitive
@@ -96,6 +97,8 @@ struct Condition {
   std::int64_t number = 0;
   bool flag = false;                     // kEquals on a bool field, kExists
   std::shared_ptr<const re2::RE2> regex;
+  int scan = -1;                   // the rule set's TextScan holding this test's patterns (rules/text_scan.h), or -1
+  std::vector<int> scan_patterns;  // their numbers in that scan
   std::shared_ptr<const CustomerList> list;
   std::string list_path;                 // as written in the rule
 

@@ -61,12 +61,12 @@ CustomerList CustomerList::from_entries(std::initializer_list<std::string_view> 
 bool CustomerList::contains(std::string_view value) const {
   if (entries_.empty() || value.empty()) return false;
   const std::string folded = fold_case(value);
-  if (entries_.count(folded)) return true;
+  if (entries_.find(std::string_view(folded)) != entries_.end()) return true;
   std::string_view domain = folded;
   if (const auto at = domain.rfind('@'); at != std::string_view::npos) domain = domain.substr(at + 1);
   // The domain itself, then each parent: eu.bigco.com, bigco.com, com.
   while (!domain.empty()) {
-    if (entries_.count(std::string(domain))) return true;
+    if (entries_.find(domain) != entries_.end()) return true;
     const auto dot = domain.find('.');
     if (dot == std::string_view::npos) break;
     domain = domain.substr(dot + 1);

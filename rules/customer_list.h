@@ -38,8 +38,13 @@ class CustomerList {
   std::size_t size() const { return entries_.size(); }
 
  private:
+  // Transparent hashing: look up string_views without building strings.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   void add(std::string_view entry);
-  std::unordered_set<std::string> entries_;  // folded
+  std::unordered_set<std::string, Hash, std::equal_to<>> entries_;  // folded
 };
 
 }  // namespace ticketd

@@ -69,7 +69,9 @@ struct Decision {
   // or spam, actions dropped at the per-mail cap.
   std::vector<std::string> withheld;
 
-  std::vector<RuleTrace> trace;  // every rule of the set, in evaluation order
+  // Every rule of the set, in evaluation order; only the matched ones when
+  // evaluated with EvaluationOptions::trace_misses = false.
+  std::vector<RuleTrace> trace;
   std::string stopped_by;        // name of the rule whose `stop` ended evaluation, or ""
 };
 

@@ -85,15 +85,16 @@ void apply_actions(const Rule& rule, Decision* d, RuleTrace* trace) {
   if (a.spam) set_flag(&d->spam, "spam", rule.name, trace);
 }
 
-std::string skip_reason(const Rule& rule, const TicketFacts& ticket) {
+// Why `rule` does not apply to this mail, or null when it does.
+const char* skip_reason(const Rule& rule, const TicketFacts& ticket) {
   if (!rule.enabled) return "skipped: disabled";
   if (rule.applies_to == AppliesTo::kNew && !ticket.is_new) return "skipped: applies to new tickets; this mail is a follow-up";
   if (rule.applies_to == AppliesTo::kFollowUp && ticket.is_new) return "skipped: applies to follow-ups; this mail opens a new ticket";
-  return "";
+  return nullptr;
 }
 
 // Invariant 4 (no mail loops) does not depend on admins writing rules well.
-void withhold_unsafe_replies(const Message& message, const EvaluationLimits& limits, Decision* d) {
+void withhold_unsafe_replies(const Message& message, const EvaluationOptions& limits, Decision* d) {
   std::string reason;
   if (message.auto_generated) reason = "the mail is auto-generated (" + *message.auto_generated + ")";
   else if (d->spam) reason = "the mail is marked spam by rule " + d->spam->rule;
@@ -118,14 +119,20 @@ std::size_t RuleActions::count() const {
 }
 
 Decision evaluate_rules(const RuleSet& rules, const Message& message, const TicketFacts& ticket,
-                        std::int64_t now_utc, const EvaluationLimits& limits) {
+                        std::int64_t now_utc, const EvaluationOptions& limits) {
   Decision d;
-  d.trace.reserve(rules.rules.size());
+  if (limits.trace_misses) d.trace.reserve(rules.rules.size());
   MailFacts facts(message, ticket, now_utc, rules.business_hours ? &*rules.business_hours : nullptr,
-                  limits.max_text_bytes);
+                  limits.max_text_bytes, &rules.text_scans);
   facts.follow_decision(&d);
   std::size_t actions = 0;
   for (const Rule& rule : rules.rules) {
+    const char* skip = !d.stopped_by.empty() ? "" : skip_reason(rule, ticket);
+    if (!limits.trace_misses) {
+      // The pipeline's path: decide first, and spend a trace line and a
+      // sentence only on rules that matched.
+      if (skip || !evaluate_condition(rule.when, facts, nullptr)) continue;
+    }
     RuleTrace& trace = d.trace.emplace_back();
     trace.rule = rule.name;
     trace.file = rule.file;
@@ -134,8 +141,10 @@ Decision evaluate_rules(const RuleSet& rules, const Message& message, const Tick
       trace.why = "not evaluated: rule " + d.stopped_by + " stopped evaluation";
       continue;
     }
-    trace.why = skip_reason(rule, ticket);
-    if (!trace.why.empty()) continue;
+    if (skip) {
+      trace.why = skip;
+      continue;
+    }
     trace.evaluated = true;
     trace.matched = evaluate_condition(rule.when, facts, &trace.why);
     if (!trace.matched) continue;

@@ -34,15 +34,22 @@
 
 namespace ticketd {
 
-struct EvaluationLimits {
+struct EvaluationOptions {
   std::size_t max_actions = 1000;
   std::size_t max_text_bytes = 1u << 20;
   std::size_t max_auto_replies = 3;
+  // true: the trace has a line for every rule of the set, saying why it did
+  // or did not match (what `ticketd rules test` shows). false: the trace
+  // lists only the rules that matched, with why: the pipeline's choice (it
+  // records those as events), which saves a trace line and a sentence per
+  // rule per mail (see bench/rules_bench.cpp for what that is worth).
+  bool trace_misses = true;
 };
+using EvaluationLimits = EvaluationOptions;  // the earlier name
 
 // `now_utc`: seconds since the epoch, for business-hours conditions.
 Decision evaluate_rules(const RuleSet& rules, const Message& message, const TicketFacts& ticket,
-                        std::int64_t now_utc, const EvaluationLimits& limits = {});
+                        std::int64_t now_utc, const EvaluationOptions& options = {});
 
 // The ticket as it will be once `decision` is applied, as assignment sees
 // it: the ticket's tags with the decision's added and removed, the decided

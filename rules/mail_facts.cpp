@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rules/customer_list.h"
 #include "rules/text_fold.h"
 
 namespace ticketd {
@@ -12,32 +13,64 @@ std::string_view domain_of(std::string_view address) {
   return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
 }
 
-bool header_name_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 MailFacts::MailFacts(const Message& message, const TicketFacts& ticket, std::int64_t now_utc,
-                     const BusinessHours* hours, std::size_t max_text_bytes)
-    : message_(message), ticket_(ticket), now_utc_(now_utc), hours_(hours), max_text_bytes_(max_text_bytes) {}
-
-MailFacts::Values& MailFacts::slot(Field field, std::string_view header_name) {
-  if (field != Field::kHeader) return fields_[static_cast<std::size_t>(field)];
-  for (auto& [name, values] : headers_)
-    if (header_name_equal(name, header_name)) return values;
-  headers_.emplace_back(std::string(header_name), Values{});
-  return headers_.back().second;
+                     const BusinessHours* hours, std::size_t max_text_bytes,
+                     const std::vector<TextScan>* scans)
+    : message_(message),
+      ticket_(ticket),
+      now_utc_(now_utc),
+      hours_(hours),
+      max_text_bytes_(max_text_bytes),
+      scans_(scans) {
+  if (scans_) {
+    scan_state_.assign(scans_->size(), 0);
+    scan_hits_.resize(scans_->size());
+  }
 }
 
-void MailFacts::fill_texts(Field field, std::string_view header_name, std::vector<std::string_view>* out) const {
+MailFacts::Values& MailFacts::slot(Field field, const std::string& header_key) {
+  if (field != Field::kHeader) return fields_[static_cast<std::size_t>(field)];
+  if (!headers_indexed_) {
+    // One pass over the mail's headers; a rule asking for a header the mail
+    // lacks then costs a lookup, not a scan or an allocation.
+    for (const auto& h : message_.headers) {
+      std::string key;
+      for (char ch : h.name) key.push_back(static_cast<char>((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch));
+      Values& v = headers_[key];
+      v.have_texts = true;
+      v.texts.push_back(utf8_prefix(h.value, max_text_bytes_));
+    }
+    headers_indexed_ = true;
+  }
+  const auto it = headers_.find(header_key);
+  return it == headers_.end() ? no_header_ : it->second;
+}
+
+bool MailFacts::may_match(const Condition& c) {
+  if (!scans_ || c.scan < 0 || static_cast<std::size_t>(c.scan) >= scans_->size()) return true;
+  const auto s = static_cast<std::size_t>(c.scan);
+  if (scan_state_[s] == 0) {
+    const TextScan& scan = (*scans_)[s];
+    scan_hits_[s].assign(scan.size, 0);
+    scan_state_[s] = 1;
+    auto run = [&](std::string_view value) {
+      if (scan_state_[s] == 1 && !run_text_scan(scan, value, &scan_hits_[s])) scan_state_[s] = 2;
+    };
+    if (scan.input == TextScan::Input::kFolded) {
+      for (const auto& value : folded(scan.field, scan.header_key)) run(value);
+    } else {
+      for (auto value : texts(scan.field, scan.header_key)) run(value);
+    }
+  }
+  if (scan_state_[s] == 2) return true;
+  for (int p : c.scan_patterns)
+    if (scan_hits_[s][static_cast<std::size_t>(p)]) return true;
+  return false;
+}
+
+void MailFacts::fill_texts(Field field, std::vector<std::string_view>* out) const {
   auto text = [&](std::string_view s) { out->push_back(utf8_prefix(s, max_text_bytes_)); };
   auto addresses = [&](const std::vector<Address>& list) {
     for (const auto& a : list) out->push_back(a.address);
@@ -51,10 +84,7 @@ void MailFacts::fill_texts(Field field, std::string_view header_name, std::vecto
     case Field::kRecipients: addresses(message_.to); addresses(message_.cc); break;
     case Field::kReplyTo: addresses(message_.reply_to); break;
     case Field::kMailbox: out->push_back(ticket_.mailbox); break;
-    case Field::kHeader:
-      for (const auto& h : message_.headers)
-        if (header_name_equal(h.name, header_name)) text(h.value);
-      break;
+    case Field::kHeader: break;  // filled when slot() indexes the headers
     case Field::kSubject: text(message_.subject); break;
     case Field::kBody: text(message_.body); break;
     case Field::kReply: text(message_.reply); break;
@@ -105,24 +135,43 @@ void MailFacts::decision_changed() {
     fields_[static_cast<std::size_t>(f)] = Values{};
 }
 
-const std::vector<std::string_view>& MailFacts::texts(Field field, std::string_view header_name) {
-  Values& v = slot(field, header_name);
+const std::vector<std::string_view>& MailFacts::texts(Field field, const std::string& header_key) {
+  Values& v = slot(field, header_key);
   if (!v.have_texts) {
-    fill_texts(field, header_name, &v.texts);
+    fill_texts(field, &v.texts);
     v.have_texts = true;
   }
   return v.texts;
 }
 
-const std::vector<std::string>& MailFacts::folded(Field field, std::string_view header_name) {
-  const auto& raw = texts(field, header_name);
-  Values& v = slot(field, header_name);
+const std::vector<std::string>& MailFacts::folded(Field field, const std::string& header_key) {
+  const auto& raw = texts(field, header_key);
+  Values& v = slot(field, header_key);
   if (!v.have_folded) {
     v.folded.reserve(raw.size());
     for (auto s : raw) v.folded.push_back(fold_case(s));
     v.have_folded = true;
   }
   return v.folded;
+}
+
+const std::string_view* MailFacts::in_list(const Condition& c) {
+  if (!c.list) return nullptr;
+  const bool state_field = c.field == Field::kStatus || c.field == Field::kPriority || c.field == Field::kGroup ||
+                           c.field == Field::kAssignee || c.field == Field::kTags;
+  if (!state_field) {  // ticket-state values change as rules run: never cached
+    for (const auto& a : list_answers_)
+      if (a.list == c.list.get() && a.field == c.field && a.header_key == c.header_key) return a.found;
+  }
+  const std::string_view* found = nullptr;
+  for (const auto& value : texts(c.field, c.header_key)) {
+    if (c.list->contains(value)) {
+      found = &value;
+      break;
+    }
+  }
+  if (!state_field) list_answers_.push_back({c.list.get(), c.field, c.header_key, found});
+  return found;
 }
 
 std::int64_t MailFacts::number(Field field) const {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <toml++/toml.h>
 
+#include "rules/text_scan.h"
 #include "rules/text_fold.h"
 
 namespace ticketd {
@@ -261,6 +262,8 @@ class FileCompiler {
       error(field_node->source(), field_name ? "unknown field \"" + field_name->get() + "\"" : "field must be a string");
       return false;
     }
+    for (char ch : c->header_name)
+      c->header_key.push_back(static_cast<char>((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch));
     const FieldType type = field_type(c->field);
     const toml::node* operand = nullptr;
     const toml::key* op_key = nullptr;
@@ -533,6 +536,8 @@ bool finish_rule_load(RuleLoad* load, RuleSet* out, std::string* err) {
       if (!load->full())
         load->errors.push_back(at + ": condition on business_hours, but no rule file defines [business_hours]");
   }
+  if (load->errors.empty())
+    build_text_scans(&load->set.rules, load->limits.max_regex_memory * 8, &load->set.text_scans);
   if (!load->errors.empty()) {
     err->clear();
     for (const auto& e : load->errors) *err += (err->empty() ? "" : "\n") + e;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "rules/business_hours.h"
+#include "rules/text_scan.h"
 #include "rules/rule.h"
 
 namespace ticketd {
@@ -31,6 +32,7 @@ struct RuleSet {
   std::vector<Rule> rules;                     // in evaluation order
   std::optional<BusinessHours> business_hours;  // from the one [business_hours] table, if any
   std::vector<std::string> files;              // the files loaded, in order
+  std::vector<TextScan> text_scans;            // built by the loader: patterns scanned together per field
 };
 
 // Bounds that keep a wrong rule directory from hurting the daemon.
@@ -39,7 +41,7 @@ struct RuleLoadLimits {
   std::size_t max_rules = 20000;              // in the whole set
   std::size_t max_condition_depth = 16;       // nesting of all/any/not
   std::size_t max_list_entries = 1000000;     // one list file
-  std::int64_t max_regex_memory = 8 << 20;    // RE2 max_mem per regex (bounds its DFA)
+  std::int64_t max_regex_memory = 8 << 20;    // RE2 max_mem per regex (bounds its DFA); a field's TextScan gets 8x
   std::size_t max_errors = 50;                // errors reported before giving up
 };
 

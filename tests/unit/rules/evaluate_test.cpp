@@ -307,3 +307,36 @@ TEST_CASE("assignment_ticket shows the ticket as the decision leaves it", "[eval
 
 }  // namespace
 }  // namespace ticketd
+
+namespace ticketd {
+namespace {
+
+TEST_CASE("the pipeline's trace lists only the rules that matched, with the same decision", "[evaluate]") {
+  const RuleSet set = test::rules_from(R"(
+[[rule]]
+name = "miss"
+when = { field = "subject", contains = "nothing" }
+then = { add_tags = "x" }
+[[rule]]
+name = "billing"
+when = { field = "subject", contains = "invoice" }
+then = { group = "billing" }
+[[rule]]
+name = "skipped"
+applies_to = "follow-up"
+then = { add_tags = "y" }
+)");
+  EvaluationOptions pipeline;
+  pipeline.trace_misses = false;
+  const Message m = test::mail("a@x", "Invoice 42");
+  const Decision quiet = evaluate_rules(set, m, {}, 0, pipeline);
+  const Decision full = evaluate_rules(set, m, {}, 0);
+  REQUIRE(quiet.trace.size() == 1);
+  CHECK(quiet.trace[0].rule == "billing");
+  CHECK(quiet.trace[0].why == full.trace[1].why);
+  CHECK(full.trace.size() == 3);
+  CHECK(quiet.group == full.group);
+}
+
+}  // namespace
+}  // namespace ticketd
