@@ -61,9 +61,13 @@ bool has_name(const MimeEntity& part) {
   return !part.disposition_param("filename").empty() || !part.type_param("name").empty();
 }
 
-// A text/plain or text/html part meant to be read, not saved.
+// A text/plain or text/html part meant to be read, not saved: explicitly
+// inline (RFC 2183 §2.1: shown when the mail is opened, even with a file
+// name, as old mailers attach .txt files), or with neither a disposition nor
+// a name.
 bool is_body_text(const MimeEntity& part) {
   if (part.type != "text" || (part.subtype != "plain" && part.subtype != "html")) return false;
+  if (part.disposition == "inline") return true;
   if (part.disposition == "attachment") return false;
   return !has_name(part);
 }
@@ -108,6 +112,11 @@ class Collector {
       walk_forwarded(e, mode);
       return;
     }
+    if (e.type == "message" && e.subtype == "external-body") {
+      // RFC 2046 §5.2.3: a reference to data elsewhere, never fetched.
+      out_->notes.push_back("message/external-body reference not fetched");
+      return;
+    }
     if (mode == Mode::kFull && is_body_text(e)) {
       add_text(text_of_part(e, &out_->notes));
       if (out_->first_charset.empty()) out_->first_charset = to_lower(e.type_param("charset"));
@@ -115,6 +124,14 @@ class Collector {
     }
     if (mode == Mode::kAttachmentsOnly && is_body_text(e)) return;
     add_attachment(e, in_related);
+  }
+
+  // A mail whose only text is a named text part (Content-Type: text/plain;
+  // name=... with no disposition) would otherwise show nothing: that part is
+  // then also the text (Python's get_body() reads it the same way).
+  void fall_back_to_named_text() {
+    if (!is_blank_text(out_->text) || !first_named_text_) return;
+    add_text(text_of_part(*first_named_text_, &out_->notes));
   }
 
  private:
@@ -223,6 +240,9 @@ class Collector {
   }
 
   void add_attachment(const MimeEntity& e, bool in_related) {
+    if (!first_named_text_ && e.type == "text" && (e.subtype == "plain" || e.subtype == "html") &&
+        e.disposition.empty())
+      first_named_text_ = &e;
     Attachment a;
     a.content_type = e.mime_type();
     a.content_id = bare_content_id(e);
@@ -259,6 +279,7 @@ class Collector {
   const ParseLimits& limits_;
   CollectedBody* out_;
   int counter_ = 0;
+  const MimeEntity* first_named_text_ = nullptr;
 };
 
 }  // namespace
@@ -280,6 +301,7 @@ std::string text_of_part(const MimeEntity& part, std::vector<std::string>* notes
 void collect_body(const MimeEntity& root, const ParseLimits& limits, CollectedBody* out) {
   Collector collector(limits, out);
   collector.walk(root, Mode::kFull, false);
+  collector.fall_back_to_named_text();
 }
 
 }  // namespace ticketd
