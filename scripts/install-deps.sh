@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="
-  cmake ninja-build g++ pkg-config git
+  cmake ninja-build g++ pkg-config git ccache
   libcurl4-openssl-dev libmimetic-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev catch2
   libuchardet-dev libgumbo-dev libre2-dev libsystemd-dev
