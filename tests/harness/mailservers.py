@@ -47,6 +47,7 @@ both, prints the URLs, users and password files, and waits for Ctrl-C.
 import argparse
 import atexit
 import ctypes
+import grp
 import imaplib
 import os
 import pwd
@@ -263,6 +264,8 @@ class _CountingController(Controller):
 
     def factory(self):
         self._servers._smtp_connections += 1
+        # unittest resets warning filters; AUTH without TLS is intended here.
+        warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
         return SMTP(self.handler, **self.SMTP_kwargs)
 
 
@@ -400,9 +403,12 @@ class MailServers:
         uid, _ = self._mail_ids()
         if self._as_root:
             internal_user, login_user, chroot = "dovecot", "dovenull", None
+            internal_group = ""
         else:
             me = pwd.getpwuid(os.getuid()).pw_name
             internal_user, login_user, chroot = me, me, ""
+            # Unix listeners are chowned to this group: it must be ours.
+            internal_group = f"default_internal_group = {grp.getgrgid(os.getgid()).gr_name}\n"
         chroot_line = "" if chroot is None else f"  chroot = {chroot}\n"
         capability = f"imap_capability = {self.imap_capability}\n" if self.imap_capability else ""
         conf = f"""# Written by tests/harness/mailservers.py for one test run.
@@ -417,7 +423,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal_user}
 default_login_user = {login_user}
-first_valid_uid = {min(uid, 500) if uid else 1}
+{internal_group}first_valid_uid = {min(uid, 500) if uid else 1}
 mail_location = maildir:~/Maildir
 postmaster_address = postmaster@{self.domain}
 hostname = mail.{self.domain}
