@@ -32,21 +32,96 @@ bool two_digits(std::string_view s, int* v) {
   return true;
 }
 
-}  // namespace
+std::int64_t floor_days(std::int64_t local) { return local >= 0 ? local / 86400 : (local - 86399) / 86400; }
 
-bool within_business_hours(const BusinessHours& hours, std::int64_t now_utc) {
-  const std::int64_t local = now_utc + std::int64_t{hours.utc_offset_minutes} * 60;
-  const std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  const auto minute = static_cast<int>((local - days * 86400) / 60);
+// Whether the local day `days` (since 1970-01-01) is a working day.
+bool open_day(const BusinessHours& hours, std::int64_t days) {
   // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-  const auto weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);
+  const auto weekday = static_cast<std::size_t>(((days % 7) + 7 + 3) % 7);
   if (!hours.open_days[weekday]) return false;
+  if (hours.holidays.empty()) return true;
   int y = 0, m = 0, d = 0;
   civil_from_days(days, &y, &m, &d);
   char date[40];
   std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
-  if (std::find(hours.holidays.begin(), hours.holidays.end(), date) != hours.holidays.end()) return false;
+  return std::find(hours.holidays.begin(), hours.holidays.end(), date) == hours.holidays.end();
+}
+
+std::int64_t local_to_utc(const BusinessHours& hours, std::int64_t local) {
+  if (hours.zone.transitions.empty()) return local - std::int64_t{hours.utc_offset_minutes} * 60;
+  return hours.zone.utc_of_local(local);
+}
+
+// The open span of local day `days`, in UTC: [*from, *to). False when closed.
+bool open_span(const BusinessHours& hours, std::int64_t days, std::int64_t* from, std::int64_t* to) {
+  if (hours.close_minute <= hours.open_minute || !open_day(hours, days)) return false;
+  *from = local_to_utc(hours, days * 86400 + std::int64_t{hours.open_minute} * 60);
+  *to = local_to_utc(hours, days * 86400 + std::int64_t{hours.close_minute} * 60);
+  return *to > *from;
+}
+
+constexpr std::int64_t kMaxDays = 3660;  // ten years: the search bound for a desk never open
+
+}  // namespace
+
+BusinessHours BusinessHours::always_open() {
+  BusinessHours hours;
+  hours.open_days.fill(true);
+  hours.open_minute = 0;
+  hours.close_minute = 24 * 60;
+  return hours;
+}
+
+void set_time_zone(BusinessHours* hours, TimeZone zone) {
+  hours->utc_offset_minutes = zone.base_offset_minutes;
+  hours->zone = std::move(zone);
+}
+
+int utc_offset_at(const BusinessHours& hours, std::int64_t utc) {
+  return hours.zone.transitions.empty() ? hours.utc_offset_minutes : hours.zone.offset_minutes_at(utc);
+}
+
+bool within_business_hours(const BusinessHours& hours, std::int64_t now_utc) {
+  const std::int64_t local = now_utc + std::int64_t{utc_offset_at(hours, now_utc)} * 60;
+  const std::int64_t days = floor_days(local);
+  const auto minute = static_cast<int>((local - days * 86400) / 60);
+  if (!open_day(hours, days)) return false;
   return minute >= hours.open_minute && minute < hours.close_minute;
+}
+
+std::int64_t add_business_minutes(const BusinessHours& hours, std::int64_t start_utc, std::int64_t minutes) {
+  return add_business_seconds(hours, start_utc, minutes * 60);
+}
+
+std::int64_t add_business_seconds(const BusinessHours& hours, std::int64_t start_utc, std::int64_t seconds) {
+  if (seconds <= 0) return start_utc;
+  std::int64_t left = seconds;
+  // Begin one local day early: a span of yesterday's date may still be open
+  // (a close at 24:00 on a day that ends later in UTC).
+  std::int64_t day = floor_days(start_utc + std::int64_t{utc_offset_at(hours, start_utc)} * 60) - 1;
+  for (std::int64_t n = 0; n < kMaxDays; ++n, ++day) {
+    std::int64_t from = 0, to = 0;
+    if (!open_span(hours, day, &from, &to) || to <= start_utc) continue;
+    from = std::max(from, start_utc);
+    if (to - from >= left) return from + left;
+    left -= to - from;
+  }
+  return start_utc + seconds;
+}
+
+std::int64_t business_seconds_between(const BusinessHours& hours, std::int64_t from_utc, std::int64_t to_utc) {
+  if (to_utc <= from_utc) return 0;
+  std::int64_t total = 0;
+  std::int64_t day = floor_days(from_utc + std::int64_t{utc_offset_at(hours, from_utc)} * 60) - 1;
+  const std::int64_t last = floor_days(to_utc + std::int64_t{utc_offset_at(hours, to_utc)} * 60) + 1;
+  for (; day <= last; ++day) {
+    std::int64_t from = 0, to = 0;
+    if (!open_span(hours, day, &from, &to)) continue;
+    from = std::max(from, from_utc);
+    to = std::min(to, to_utc);
+    if (to > from) total += to - from;
+  }
+  return total;
 }
 
 bool parse_utc_offset(std::string_view text, int* minutes) {

@@ -70,27 +70,37 @@ std::string excerpt(std::string_view text, std::size_t pos, std::size_t len) {
   std::size_t end = std::min(text.size(), pos + len + kContext);
   while (begin > 0 && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80) --begin;
   while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-  std::string out = begin > 0 ? "…" : "";
-  for (char c : text.substr(begin, end - begin)) out.push_back((c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
+  std::string out;
+  out.reserve(end - begin + 8);
+  if (begin > 0) out += "…";
+  out.append(text.substr(begin, end - begin));
+  for (std::size_t i = out.size() - (end - begin); i < out.size(); ++i)
+    if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t') out[i] = ' ';
   if (end < text.size()) out += "…";
   return out;
 }
 
-// The byte offset in `raw` of the character at byte `folded_pos` of
+// The byte range in `raw` of the characters at bytes [pos, pos+len) of
 // fold_case(raw): folding keeps the number of characters, not always bytes
 // (a fullwidth "，" folds to ","), so count characters.
-std::size_t raw_offset(std::string_view raw, std::string_view folded, std::size_t folded_pos) {
+std::pair<std::size_t, std::size_t> raw_range(std::string_view raw, std::string_view folded, std::size_t pos,
+                                              std::size_t len) {
+  if (raw.size() == folded.size()) return {pos, pos + len};
   auto is_lead = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < folded_pos && i < folded.size(); ++i) chars += is_lead(folded[i]);
-  std::size_t r = 0;
-  for (; r < raw.size(); ++r) {
-    if (is_lead(raw[r])) {
-      if (chars == 0) break;
-      --chars;
-    }
+  std::size_t first = 0, last = 0;  // characters before pos, before pos+len
+  for (std::size_t i = 0; i < pos + len && i < folded.size(); ++i) {
+    if (!is_lead(folded[i])) continue;
+    if (i < pos) ++first;
+    ++last;
   }
-  return r;
+  std::size_t begin = raw.size(), chars = 0;
+  for (std::size_t r = 0; r < raw.size(); ++r) {
+    if (!is_lead(raw[r])) continue;
+    if (chars == first) begin = r;
+    if (chars == last) return {begin, r};
+    ++chars;
+  }
+  return {std::min(begin, raw.size()), raw.size()};
 }
 
 bool text_matches(Operator op, std::string_view value, std::string_view operand, std::size_t* pos) {
@@ -144,9 +154,7 @@ bool evaluate_test(const Condition& c, MailFacts& facts, std::string* why) {
             if (c.texts.size() > 1) *why += " (\"" + c.texts_shown[i] + "\")";
             if (c.op == Operator::kContains) {
               // Show the customer's own text, not its folded form.
-              const std::size_t begin = raw[v].size() == value.size() ? pos : raw_offset(raw[v], value, pos);
-              const std::size_t end = raw[v].size() == value.size() ? pos + c.texts[i].size()
-                                                                    : raw_offset(raw[v], value, pos + c.texts[i].size());
+              const auto [begin, end] = raw_range(raw[v], value, pos, c.texts[i].size());
               *why += ": \"" + excerpt(raw[v], begin, end - begin) + "\"";
             }
           }
