@@ -6,28 +6,46 @@ namespace ticketd {
 namespace {
 
 // A line made easy to match: trimmed, ASCII lower-cased, full-width colon
-// "：" made ':', Markdown-ish "*From:*" (HTML bold made text) unstarred.
-std::string normalized(std::string_view line) {
-  std::string out;
-  out.reserve(line.size());
+// "：" made ':', Markdown-ish "*From:*" (HTML bold made text) unstarred,
+// leading no-break and ideographic spaces (Chinese clients indent with
+// U+3000) dropped. Only the first 400 bytes matter. Written into `out`, a
+// buffer reused from line to line: this runs once per line of every mail.
+void normalize_into(std::string_view line, std::string* out) {
+  out->clear();
+  line = line.substr(0, 400);
   for (std::size_t i = 0; i < line.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(line[i]);
     if (c == 0xEF && i + 2 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0xBC &&
         static_cast<unsigned char>(line[i + 2]) == 0x9A) {
-      out += ':';
+      *out += ':';
       i += 2;
       continue;
     }
     if (c == '*') continue;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+    *out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
   }
-  std::size_t start = out.find_first_not_of(" \t\r\xC2\xA0");
-  if (start == std::string::npos) return {};
-  // U+3000 ideographic spaces at the start (Chinese clients indent with them).
-  while (out.compare(start, 3, "\xE3\x80\x80") == 0) start += 3;
-  std::size_t end = out.find_last_not_of(" \t\r");
-  if (end == std::string::npos || end < start) return {};
-  return out.substr(start, end - start + 1);
+  std::size_t start = 0;
+  for (;;) {
+    if (start < out->size() && ((*out)[start] == ' ' || (*out)[start] == '\t' || (*out)[start] == '\r')) {
+      ++start;
+    } else if (out->compare(start, 2, "\xC2\xA0") == 0) {
+      start += 2;
+    } else if (out->compare(start, 3, "\xE3\x80\x80") == 0) {
+      start += 3;
+    } else {
+      break;
+    }
+  }
+  std::size_t end = out->size();
+  while (end > start && ((*out)[end - 1] == ' ' || (*out)[end - 1] == '\t' || (*out)[end - 1] == '\r')) --end;
+  out->resize(end);
+  out->erase(0, start);
+}
+
+std::string normalized(std::string_view line) {
+  std::string out;
+  normalize_into(line, &out);
+  return out;
 }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -74,14 +92,15 @@ bool has_field(std::string_view n, std::initializer_list<std::string_view> names
 
 // "From:" (or 发件人:, 寄件者:) starting a block of a quoted mail's headers:
 // at least two more of its fields within the next lines.
-bool is_header_block(const std::vector<std::string>& norm, std::size_t i) {
-  const std::string& n = norm[i];
+bool is_header_block(const std::vector<std::string_view>& lines, std::size_t i, std::string_view n) {
   if (!has_field(n, {"from", "发件人", "寄件者", "寄件人", "von", "de", "van"})) return false;
   int fields = 0;
-  for (std::size_t j = i + 1; j < norm.size() && j <= i + 7; ++j) {
-    if (has_field(norm[j], {"sent", "date", "to", "cc", "subject", "发送时间", "时间", "日期", "收件人", "抄送",
-                            "主题", "寄件日期", "收件者", "副本", "主旨", "gesendet", "an", "betreff", "envoyé",
-                            "à", "objet", "enviado", "para", "asunto"}))
+  std::string next;
+  for (std::size_t j = i + 1; j < lines.size() && j <= i + 7; ++j) {
+    normalize_into(lines[j], &next);
+    if (has_field(next, {"sent", "date", "to", "cc", "subject", "发送时间", "时间", "日期", "收件人", "抄送",
+                         "主题", "寄件日期", "收件者", "副本", "主旨", "gesendet", "an", "betreff", "envoyé",
+                         "à", "objet", "enviado", "para", "asunto"}))
       ++fields;
   }
   return fields >= 2;
@@ -117,28 +136,36 @@ std::string extract_reply(std::string_view body) {
     lines.push_back(body.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  std::vector<std::string> norm;
-  norm.reserve(lines.size());
-  for (std::string_view l : lines) norm.push_back(normalized(l.substr(0, 400)));
-
   // Our own marker wins wherever it is: everything below it is history.
   std::size_t cut = lines.size();
-  for (std::size_t i = 0; i < lines.size(); ++i)
-    if (is_our_marker(norm[i])) {
+  std::string n;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    // Cheap first look: the marker needs "above this line" or our Chinese text.
+    if (lines[i].find("above") == std::string_view::npos && lines[i].find("ABOVE") == std::string_view::npos &&
+        lines[i].find("Above") == std::string_view::npos && lines[i].find("请在此行上方回复") == std::string_view::npos)
+      continue;
+    normalize_into(lines[i], &n);
+    if (is_our_marker(n)) {
       cut = i;
       break;
     }
+  }
   bool found = cut < lines.size();
+  std::string next;
   for (std::size_t i = 0; i < cut; ++i) {
-    const std::string& n = norm[i];
-    const std::string next = i + 1 < lines.size() ? norm[i + 1] : std::string();
-    bool stop = is_separator(n) || is_attribution(n, next) || is_header_block(norm, i) || n == "--" ||
+    normalize_into(lines[i], &n);
+    if (n.empty()) continue;
+    // The attribution may be wrapped: its "wrote:" can end the next line.
+    next.clear();
+    if (starts_with(n, "on ") || starts_with(n, "在") || starts_with(n, "於"))
+      if (i + 1 < lines.size()) normalize_into(lines[i + 1], &next);
+    bool stop = is_separator(n) || is_attribution(n, next) || is_header_block(lines, i, n) || n == "--" ||
                 lines[i] == "-- " || lines[i] == "-- \r" || is_mobile_signature(n);
     if (stop) {
       cut = i;
       found = true;
       // Outlook puts a line of underscores before its From: block.
-      while (cut > 0 && (is_blank(lines[cut - 1]) || norm[cut - 1].find_first_not_of('_') == std::string::npos))
+      while (cut > 0 && (is_blank(lines[cut - 1]) || normalized(lines[cut - 1]).find_first_not_of('_') == std::string::npos))
         --cut;
       break;
     }
