@@ -486,8 +486,18 @@ class FileCompiler {
       const std::string k(key.str());
       std::string v;
       if (k == "time_zone") {
-        if (single_string(node, k, &v) && !(have_zone = parse_utc_offset(v, &hours.utc_offset_minutes)))
-          error(node.source(), "time_zone must be \"UTC\" or an offset like \"+08:00\", not \"" + v + "\"");
+        // A fixed offset, or an IANA zone whose daylight saving changes are
+        // then followed (rules/time_zone.h reads /usr/share/zoneinfo).
+        TimeZone zone;
+        std::string zone_err;
+        if (single_string(node, k, &v)) {
+          if (load_time_zone(v, &zone, &zone_err)) {
+            set_time_zone(&hours, std::move(zone));
+            have_zone = true;
+          } else {
+            error(node.source(), zone_err);
+          }
+        }
       } else if (k == "open" || k == "close") {
         if (single_string(node, k, &v) && !parse_clock_time(v, k == "open" ? &hours.open_minute : &hours.close_minute))
           error(node.source(), k + " must be a time like \"09:00\", not \"" + v + "\"");

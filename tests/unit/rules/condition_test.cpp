@@ -132,6 +132,17 @@ TEST_CASE("business hours follow the rule set's days, hours, time zone and holid
   CHECK(matches(R"({ field = "business_hours", equals = false })", m, {}, test::kWednesdayMorningBeijing - 2 * 3600));
 }
 
+TEST_CASE("business hours in a zone with daylight saving follow the clock change", "[condition]") {
+  const RuleSet set = test::rules_from(
+      "[[rule]]\nname = \"open\"\nwhen = { field = \"business_hours\", equals = true }\nthen = { vip = true }\n"
+      "[business_hours]\ntime_zone = \"Europe/Berlin\"\nopen = \"09:00\"\nclose = \"17:00\"\n");
+  const Message m = mail("a@x.example", "hi");
+  // Wednesday 2026-07-15 07:30 UTC is 09:30 in Berlin (CEST, +02:00): open.
+  CHECK(evaluate_rules(set, m, {}, 1'784'100'600).trace[0].matched);
+  // Wednesday 2026-11-18 07:30 UTC is 08:30 in Berlin (CET, +01:00): not yet.
+  CHECK_FALSE(evaluate_rules(set, m, {}, 1'795'073'400 - 86400).trace[0].matched);
+}
+
 TEST_CASE("auto-generated mail can be recognised", "[condition]") {
   Message m = mail("mailer-daemon@x.example", "Undelivered Mail");
   CHECK_FALSE(matches(R"({ field = "auto_generated", equals = true })", m));

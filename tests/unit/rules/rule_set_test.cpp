@@ -177,7 +177,9 @@ TEST_CASE("two rules with one name are refused, naming the first", "[rule_set]")
 
 TEST_CASE("business hours are checked and defined once", "[rule_set]") {
   CHECK(load_error("[business_hours]\ntime_zone = \"Beijing\"\n") ==
-        "test.toml:2:13: time_zone must be \"UTC\" or an offset like \"+08:00\", not \"Beijing\"");
+        "test.toml:2:13: unknown time zone \"Beijing\" (not in /usr/share/zoneinfo)");
+  CHECK(load_error("[business_hours]\ntime_zone = \"../../etc/passwd\"\n") ==
+        "test.toml:2:13: time zone \"../../etc/passwd\" is neither an offset like \"+08:00\" nor a zone name like \"Asia/Shanghai\"");
   CHECK(load_error("[business_hours]\ndays = [\"mon\", \"funday\"]\ntime_zone = \"UTC\"\n") ==
         "test.toml:2:8: unknown day \"funday\" (expected mon, tue, wed, thu, fri, sat, sun)");
   CHECK(load_error("[business_hours]\ntime_zone = \"UTC\"\nopen = \"9am\"\n") ==
