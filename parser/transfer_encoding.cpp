@@ -74,7 +74,26 @@ std::string decode_base64_lenient(std::string_view encoded) {
     buffer = 0;
     count = 0;
   };
-  for (char ch : encoded) {
+  // Fast path: whole groups of four alphabet characters (the body of every
+  // well-formed line); anything else falls to the careful loop below.
+  const auto* p = reinterpret_cast<const unsigned char*>(encoded.data());
+  std::size_t n = encoded.size();
+  std::size_t i = 0;
+  for (;;) {
+    while (i + 4 <= n) {
+      int a = kBase64[p[i]], b = kBase64[p[i + 1]], c = kBase64[p[i + 2]], d = kBase64[p[i + 3]];
+      if ((a | b | c | d) < 0) break;
+      unsigned v = (static_cast<unsigned>(a) << 18) | (static_cast<unsigned>(b) << 12) |
+                   (static_cast<unsigned>(c) << 6) | static_cast<unsigned>(d);
+      char bytes[3] = {static_cast<char>(v >> 16), static_cast<char>((v >> 8) & 0xFF), static_cast<char>(v & 0xFF)};
+      out.append(bytes, 3);
+      i += 4;
+    }
+    // Skip line ends between groups without leaving the fast path.
+    while (i < n && (p[i] == '\n' || p[i] == '\r')) ++i;
+    if (i + 4 > n || (kBase64[p[i]] | kBase64[p[i + 1]] | kBase64[p[i + 2]] | kBase64[p[i + 3]]) < 0) break;
+  }
+  for (char ch : encoded.substr(i)) {
     if (ch == '=') {
       flush_partial();
       continue;
