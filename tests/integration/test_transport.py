@@ -13,8 +13,9 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 from mailservers import MailServers, _free_port  # noqa: E402
 
-# Dovecot 2.3's post-login capabilities without MOVE, for the fallback path.
-NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES "
+# Dovecot 2.3's post-login capabilities without MOVE and IDLE: an older
+# server, for the COPY/EXPUNGE fallback and for polling without IDLE.
+NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES "
            "THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN "
            "NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES "
            "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY SPECIAL-USE")

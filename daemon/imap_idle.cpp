@@ -1,0 +1,282 @@
+#include "daemon/imap_idle.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "daemon/imap_utf7.h"
+#include "daemon/smtp_imap_curl.h"
+
+namespace ticketd {
+namespace {
+
+// RFC 2177 3: a server may end an IDLE after 30 minutes of inactivity.
+constexpr auto kReIdle = std::chrono::minutes(25);
+constexpr std::size_t kMaxLine = 1 << 20;
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string quoted(const std::string& wire) {
+  std::string out = "\"";
+  for (char c : wire) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+int millis_until(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 1 << 30));
+}
+
+}  // namespace
+
+struct ImapIdle::Connection {
+  CURL* easy = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+  curl_socket_t socket = CURL_SOCKET_BAD;
+  ~Connection() {
+    if (easy) curl_easy_cleanup(easy);
+  }
+};
+
+ImapIdle::ImapIdle(ImapAccount account) : account_(std::move(account)) {}
+
+ImapIdle::~ImapIdle() {
+  if (conn_ && idling_) {
+    std::string ignored;
+    leave_idle(&ignored);  // so libcurl's LOGOUT on cleanup finds a quiet connection
+  }
+}
+
+int ImapIdle::socket() const { return conn_ ? static_cast<int>(conn_->socket) : -1; }
+
+std::string ImapIdle::prefix() const { return url_for_messages(account_.url) + " (" + account_.user + "): idle: "; }
+
+bool ImapIdle::start(const std::string& folder_utf8, std::string* err) {
+  conn_ = std::make_unique<Connection>();
+  buffer_.clear();
+  idling_ = false;
+  std::string wire, why;
+  if (!encode_imap_utf7(folder_utf8, &wire, &why)) {
+    *err = prefix() + folder_utf8 + ": " + why;
+    return false;
+  }
+  conn_->easy = curl_easy_init();
+  CURL* h = conn_->easy;
+  if (!h) {
+    *err = prefix() + "libcurl could not start";
+    return false;
+  }
+  const std::string url = url_for_messages(account_.url) + "/";
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, conn_->error);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
+  curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
+  curl_easy_setopt(h, CURLOPT_SASL_IR, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
+  curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
+                                                            : static_cast<long>(CURLUSESSL_TRY));
+  // Connect, TLS, CAPABILITY and LOGIN/AUTHENTICATE, then hand over.
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  const CURLcode rc = curl_easy_perform(h);
+  if (rc != CURLE_OK) {
+    *err = prefix() + (rc == CURLE_LOGIN_DENIED ? std::string("login failed")
+                                                : describe_curl_failure(rc, conn_->error));
+    conn_.reset();
+    return false;
+  }
+  curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &conn_->socket);
+
+  std::string untagged;
+  if (!command("I" + std::to_string(next_tag_++), "CAPABILITY", &untagged, err)) return false;
+  // Capabilities are atoms separated by spaces (RFC 3501 7.2.1).
+  std::string caps = " " + upper(untagged) + " ";
+  std::replace(caps.begin(), caps.end(), '\n', ' ');
+  supported_ = caps.find(" IDLE ") != std::string::npos;
+  if (!supported_) {
+    *err = prefix() + "the server does not offer IDLE; polling instead";
+    conn_.reset();
+    return false;
+  }
+  if (!command("I" + std::to_string(next_tag_++), "EXAMINE " + quoted(wire), &untagged, err)) {
+    conn_.reset();
+    return false;
+  }
+  if (!enter_idle(err)) {
+    conn_.reset();
+    return false;
+  }
+  return true;
+}
+
+ImapIdle::Wake ImapIdle::wait(std::chrono::milliseconds timeout, std::string* err) {
+  if (!conn_ || !idling_) {
+    *err = prefix() + "not started";
+    return Wake::failed;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (std::chrono::steady_clock::now() - idle_since_ >= kReIdle) {
+      if (!leave_idle(err) || !enter_idle(err)) return Wake::failed;
+    }
+    std::string line;
+    switch (read_line(std::min(deadline, idle_since_ + kReIdle), &line, err)) {
+      case Read::failed:
+        idling_ = false;
+        return Wake::failed;
+      case Read::timeout:
+        if (std::chrono::steady_clock::now() >= deadline) return Wake::timeout;
+        continue;
+      case Read::line:
+        break;
+    }
+    const std::string up = upper(line);
+    if (up.rfind("* BYE", 0) == 0) {
+      *err = prefix() + "server closed the connection: " + line.substr(std::min<std::size_t>(line.size(), 6));
+      idling_ = false;
+      return Wake::failed;
+    }
+    if (up.rfind("* ", 0) == 0 && up.size() > 7 && up.compare(up.size() - 7, 7, " EXISTS") == 0) return Wake::new_mail;
+  }
+}
+
+bool ImapIdle::enter_idle(std::string* err) {
+  const std::string tag = "I" + std::to_string(next_tag_++);
+  if (!send_line(tag + " IDLE", err)) return false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(account_.timeout_seconds);
+  for (;;) {
+    std::string line;
+    Read r = read_line(deadline, &line, err);
+    if (r == Read::timeout) *err = prefix() + "no answer to IDLE";
+    if (r != Read::line) return false;
+    if (line.rfind("+", 0) == 0) break;  // RFC 2177: "+ idling"
+    if (line.rfind(tag + " ", 0) == 0) {
+      *err = prefix() + "IDLE refused: " + line.substr(tag.size() + 1);
+      return false;
+    }
+    // Untagged data before the continuation: pending news, if any, is
+    // pushed back so the next wait() sees it.
+    if (upper(line).find(" EXISTS") != std::string::npos) buffer_.insert(0, line + "\r\n");
+  }
+  idle_tag_ = tag;
+  idling_ = true;
+  idle_since_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+bool ImapIdle::leave_idle(std::string* err) {
+  idling_ = false;
+  if (!send_line("DONE", err)) return false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(account_.timeout_seconds);
+  std::string pending;  // news that came in before the tagged answer
+  for (;;) {
+    std::string line;
+    Read r = read_line(deadline, &line, err);
+    if (r == Read::timeout) *err = prefix() + "no answer to DONE";
+    if (r != Read::line) return false;
+    if (line.rfind(idle_tag_ + " ", 0) == 0) break;
+    if (upper(line).find(" EXISTS") != std::string::npos) pending += line + "\r\n";
+  }
+  buffer_.insert(0, pending);
+  return true;
+}
+
+bool ImapIdle::command(const std::string& tag, const std::string& line, std::string* untagged, std::string* err) {
+  untagged->clear();
+  if (!send_line(tag + " " + line, err)) return false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(account_.timeout_seconds);
+  for (;;) {
+    std::string reply;
+    Read r = read_line(deadline, &reply, err);
+    if (r == Read::timeout) *err = prefix() + "no answer to " + line.substr(0, line.find(' '));
+    if (r != Read::line) return false;
+    if (reply.rfind("* ", 0) == 0) {
+      *untagged += reply.substr(2) + "\n";
+      continue;
+    }
+    if (reply.rfind(tag + " ", 0) != 0) continue;
+    std::string status = reply.substr(tag.size() + 1);
+    if (upper(status).rfind("OK", 0) == 0) return true;
+    *err = prefix() + line.substr(0, line.find(' ')) + ": " + status;
+    return false;
+  }
+}
+
+bool ImapIdle::send_line(const std::string& line, std::string* err) {
+  const std::string data = line + "\r\n";
+  std::size_t at = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(account_.timeout_seconds);
+  while (at < data.size()) {
+    size_t sent = 0;
+    CURLcode rc = curl_easy_send(conn_->easy, data.data() + at, data.size() - at, &sent);
+    if (rc == CURLE_AGAIN) {
+      pollfd p{static_cast<int>(conn_->socket), POLLOUT, 0};
+      if (::poll(&p, 1, millis_until(deadline)) == 0) {
+        *err = prefix() + "timed out sending";
+        return false;
+      }
+      continue;
+    }
+    if (rc != CURLE_OK) {
+      *err = prefix() + describe_curl_failure(rc, nullptr);
+      return false;
+    }
+    at += sent;
+  }
+  return true;
+}
+
+ImapIdle::Read ImapIdle::read_line(std::chrono::steady_clock::time_point deadline, std::string* line,
+                                   std::string* err) {
+  for (;;) {
+    std::size_t end = buffer_.find('\n');
+    if (end != std::string::npos) {
+      *line = std::string(trim_line_end(std::string_view(buffer_).substr(0, end)));
+      buffer_.erase(0, end + 1);
+      return Read::line;
+    }
+    if (buffer_.size() > kMaxLine) {
+      *err = prefix() + "server line longer than 1 MB";
+      return Read::failed;
+    }
+    char chunk[16384];
+    size_t got = 0;
+    // Ask libcurl first: with TLS, data may wait in its buffers while the
+    // socket itself is quiet.
+    CURLcode rc = curl_easy_recv(conn_->easy, chunk, sizeof chunk, &got);
+    if (rc == CURLE_OK && got == 0) {
+      *err = prefix() + "connection closed by the server";
+      return Read::failed;
+    }
+    if (rc == CURLE_OK) {
+      buffer_.append(chunk, got);
+      continue;
+    }
+    if (rc != CURLE_AGAIN) {
+      *err = prefix() + describe_curl_failure(rc, nullptr);
+      return Read::failed;
+    }
+    pollfd p{static_cast<int>(conn_->socket), POLLIN, 0};
+    int ready = ::poll(&p, 1, millis_until(deadline));
+    if (ready == 0) return Read::timeout;
+    if (ready < 0 && errno != EINTR) {
+      *err = prefix() + "poll failed";
+      return Read::failed;
+    }
+  }
+}
+
+}  // namespace ticketd
