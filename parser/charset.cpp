@@ -20,6 +20,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ticketd {
 
@@ -43,6 +45,44 @@ class IconvHandle {
  private:
   iconv_t cd_;
 };
+
+// glibc unloads a charset's gconv module (dlclose) soon after its last
+// descriptor is closed and loads it again (dlopen) on the next iconv_open;
+// with mail in mixed charsets that turns every conversion into a dlopen and
+// a TLB flush on every core (measured with perf on a fuzzer run: most of the
+// time went there). So each thread keeps its descriptors to UTF-8 open,
+// one per charset, handed out exclusively and reset before reuse.
+class IconvPool {
+ public:
+  // A descriptor from `from` to UTF-8, in its initial shift state; invalid
+  // when iconv does not know the charset. Give it back with release().
+  std::unique_ptr<IconvHandle> acquire(const std::string& from) {
+    for (std::size_t i = 0; i < idle_.size(); ++i) {
+      if (idle_[i].first == from) {
+        std::unique_ptr<IconvHandle> h = std::move(idle_[i].second);
+        idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+        iconv(h->get(), nullptr, nullptr, nullptr, nullptr);  // back to the initial state
+        return h;
+      }
+    }
+    return std::make_unique<IconvHandle>("UTF-8", from.c_str());
+  }
+
+  void release(const std::string& from, std::unique_ptr<IconvHandle> h) {
+    if (!h->valid()) return;
+    if (idle_.size() >= kMaxIdle) idle_.erase(idle_.begin());  // the oldest goes
+    idle_.emplace_back(from, std::move(h));
+  }
+
+ private:
+  static constexpr std::size_t kMaxIdle = 16;
+  std::vector<std::pair<std::string, std::unique_ptr<IconvHandle>>> idle_;
+};
+
+IconvPool& thread_iconv_pool() {
+  thread_local IconvPool pool;
+  return pool;
+}
 
 struct UchardetDeleter {
   void operator()(uchardet* ud) const { uchardet_delete(ud); }
@@ -146,8 +186,10 @@ std::string widen(std::string_view declared) {
     if (label == w.label) return std::string(w.iconv_name);
   }
   std::string name = ascii_upper(label);
-  IconvHandle probe("UTF-8", name.c_str());
-  return probe.valid() ? name : std::string();
+  std::unique_ptr<IconvHandle> probe = thread_iconv_pool().acquire(name);
+  bool known = probe->valid();
+  thread_iconv_pool().release(name, std::move(probe));
+  return known ? name : std::string();
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
@@ -261,11 +303,12 @@ Converted sanitize(std::string_view bytes) {
 Converted convert(std::string_view bytes, const std::string& iconv_name) {
   if (iconv_name == "UTF-8") return sanitize(bytes);
   Converted r;
-  IconvHandle cd("UTF-8", iconv_name.c_str());
-  if (!cd.valid()) {
+  std::unique_ptr<IconvHandle> handle = thread_iconv_pool().acquire(iconv_name);
+  if (!handle->valid()) {
     r.opened = false;
     return r;
   }
+  const IconvHandle& cd = *handle;
   r.text.reserve(bytes.size() * 2 + 16);
   std::array<char, 4096> chunk;
   // iconv's prototype takes char**; the input is never written through it.
@@ -292,6 +335,7 @@ Converted convert(std::string_view bytes, const std::string& iconv_name) {
   std::size_t out_left = chunk.size();
   iconv(cd.get(), nullptr, nullptr, &out, &out_left);
   r.text.append(chunk.data(), static_cast<std::size_t>(out - chunk.data()));
+  thread_iconv_pool().release(iconv_name, std::move(handle));
   return r;
 }
 

@@ -116,8 +116,9 @@ int charset_leaning(std::string_view charset) {
 }  // namespace
 
 std::string detect_language(std::string_view utf8_text, std::string_view charset_hint) {
-  const std::vector<char32_t> traditional = sorted_code_points(kTraditionalOnly);
-  const std::vector<char32_t> simplified = sorted_code_points(kSimplifiedOnly);
+  // Built once, read-only after (C++11 guarantees thread-safe initialisation).
+  static const std::vector<char32_t> traditional = sorted_code_points(kTraditionalOnly);
+  static const std::vector<char32_t> simplified = sorted_code_points(kSimplifiedOnly);
 
   std::size_t kana = 0, han = 0, latin = 0, trad = 0, simp = 0;
   std::size_t seen = 0;
