@@ -13,7 +13,10 @@
 namespace ticketd {
 
 // RFC 5322 address-list, leniently: groups, quoted names, comments, missing
-// angle brackets, encoded-word names, IDN domains.
+// angle brackets, encoded-word names, IDN domains. Every Address returned
+// has a non-empty address; entries without one (the null sender "<>", a
+// group's name) are left out. A comment names the person when nothing else
+// does ("jdoe@example.com (John Doe)").
 std::vector<Address> parse_address_list(std::string_view raw);
 
 // RFC 5322 Date and the forms seen in the wild, in UTC seconds since the

@@ -13,6 +13,7 @@
 //   ISO 8601            2020-08-25T10:22:33Z, 2020-08-25 10:22:33+08:00
 //   slashed             2020/08/25 10:22:33 +0800
 //   Chinese clients     2020年8月25日 10:22
+//   offset after a name Tue, 25 Aug 2020 10:22:33 GMT+0800
 //   junk after          Tue, 25 Aug 2020 10:22:33 +0800 (CST) via webmail
 // A time without a zone is taken as UTC ("-0000": zone unknown).
 #include <cstdint>
@@ -328,7 +329,12 @@ std::optional<std::int64_t> parse_mail_date(std::string_view raw) {
     } else if (p.month < 0 && all_alpha(word.substr(0, 3)) && month_from_name(word) > 0 && !is_weekday(word)) {
       p.month = month_from_name(word);
     } else if (!p.zone_minutes && p.hour >= 0) {
-      if (std::optional<int> z = zone_from_name(word)) p.zone_minutes = z;
+      std::size_t sign = word.find_first_of("+-");
+      if (sign == 3 && (word.substr(0, 3) == "gmt" || word.substr(0, 3) == "utc")) {
+        p.zone_minutes = numeric_zone(word.substr(3));  // "GMT+0800", "UTC+8" (webmail, Windows)
+      } else if (std::optional<int> z = zone_from_name(word)) {
+        p.zone_minutes = z;
+      }
     }
     // Anything else (a weekday, a comment left unbracketed, junk) is ignored.
   }

@@ -34,6 +34,8 @@ TEST_CASE("obsolete and named time zones are honoured", "[date]") {
   // A zone with a colon, and an hour-only zone.
   CHECK(parse_mail_date("Tue, 25 Aug 2020 10:22:33 +08:00") == kBeijingMorning);
   CHECK(parse_mail_date("Tue, 25 Aug 2020 10:22:33 +08") == kBeijingMorning);
+  CHECK(parse_mail_date("Tue, 25 Aug 2020 10:22:33 GMT+0800") == kBeijingMorning);
+  CHECK(parse_mail_date("Tue, 25 Aug 2020 10:22:33 UTC+8") == kBeijingMorning);
 }
 
 TEST_CASE("two-digit and three-digit years follow RFC 5322 section 4.3", "[date]") {
