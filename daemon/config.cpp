@@ -201,10 +201,30 @@ void read_agent(const toml::table& table, const std::string& file, Config* confi
   r.strings("groups", &agent.groups);
   r.strings("skills", &agent.skills);
   r.boolean("away", &agent.away);
+  r.string("language", &agent.language);
   r.finish();
   if (agent.addresses.empty()) r.error(table.source(), fmt::format("agent \"{}\" needs at least one address", agent.name));
   if (config->agent(agent.name)) r.error(table.source(), fmt::format("agent name \"{}\" is used twice", agent.name));
   config->agents.push_back(std::move(agent));
+}
+
+// The signing key: the whole file (it may be binary), a trailing line end
+// dropped. Messages name the file, never its content.
+bool read_key_file(const std::string& path, std::string* out, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = fmt::format("cannot read secret file {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  *out = content.str();
+  while (!out->empty() && (out->back() == '\r' || out->back() == '\n')) out->pop_back();
+  if (out->size() < 16) {
+    *err = fmt::format("secret file {} must hold at least 16 bytes (e.g. head -c 32 /dev/urandom | base64)", path);
+    return false;
+  }
+  return true;
 }
 
 void read_group(const toml::table& table, const std::string& file, Config* config, std::vector<std::string>* errors) {
@@ -317,6 +337,19 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
     r.integer_as("max_body_bytes", &l.max_body_bytes, 1024, std::int64_t{1} << 34);
     r.finish();
   }
+  const toml::table* security = top.table("security");
+  if (security) {
+    TableReader r(*security, path, "security.", errors);
+    r.string("secret_file", &config.security.secret_file, true);
+    r.finish();
+    if (!config.security.secret_file.empty()) {
+      config.security.secret_file = resolve(base, config.security.secret_file);
+      std::string err;
+      if (!read_key_file(config.security.secret_file, &config.security.secret, &err)) {
+        r.error(security->get("secret_file")->source(), err);
+      }
+    }
+  }
   if (const auto* mailboxes = top.array_of_tables("mailbox")) {
     std::size_t index = 0;
     for (const auto& node : *mailboxes) read_mailbox(*node.as_table(), path, base, index++, &config, errors);
@@ -328,6 +361,11 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
     for (const auto& node : *groups) read_group(*node.as_table(), path, &config, errors);
   }
   top.finish();
+  if (!config.agents.empty() && !security) {
+    // Agents' replies carry powers; without a key they cannot be told from forgeries.
+    errors->push_back(fmt::format("{}:1:1: agents are configured, so [security] secret_file is needed "
+                                  "(a file of at least 16 random bytes signing reply tokens)", path));
+  }
   if (config.mailboxes.empty() && !root.get("mailbox")) {
     errors->push_back(fmt::format("{}:1:1: at least one [[mailbox]] is needed", path));
   }

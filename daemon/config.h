@@ -55,12 +55,21 @@ struct AgentConfig {
   std::vector<std::string> groups;
   std::vector<std::string> skills;     // matched against ticket tags
   bool away = false;                   // never assigned while away
+  std::string language = "en";         // of the notifications and error mails the agent gets
 };
 
 struct GroupConfig {
   std::string name;
   std::string lead;        // agent name
   std::string escalation;  // address told about SLA breaches
+};
+
+// Signing key for reply tokens (issue 6, daemon/signing.h): the whole content
+// of secret_file (a trailing line end dropped), at least 16 bytes. Required
+// when agents are configured; never generated at runtime, never printed.
+struct SecurityConfig {
+  std::string secret_file;
+  std::string secret;
 };
 
 struct Config {
@@ -77,6 +86,7 @@ struct Config {
   SmtpConfig smtp;
   OutboxConfig outbox;
   ParseLimits limits;
+  SecurityConfig security;
 
   const MailboxConfig* mailbox(std::string_view name) const;
   const AgentConfig* agent(std::string_view name) const;

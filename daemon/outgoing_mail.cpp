@@ -8,14 +8,16 @@
 
 namespace ticketd {
 
-std::string new_message_id(std::int64_t number, const std::string& hostname) {
+std::string new_message_id(std::int64_t number, const std::string& hostname, const Signer& signer,
+                           std::string_view purpose) {
   std::random_device random;
   std::uint64_t value = (static_cast<std::uint64_t>(random()) << 32) ^ random();
-  return fmt::format("ticketd.{}.{:016x}@{}", number, value, hostname.empty() ? "localhost" : hostname);
+  return make_message_id(number, value, hostname, signer, purpose);
 }
 
 TicketMail make_ticket_mail(const TicketMailRequest& request, const Ticket& ticket, const MailboxConfig& mailbox,
-                            const Config& config, const TemplateSet& templates, std::int64_t now) {
+                            const Config& config, const TemplateSet& templates, std::int64_t now,
+                            const TicketMailOptions& options) {
   Placeholders values = request.values;
   values.try_emplace("ticket_number", std::to_string(ticket.number));
   values.try_emplace("subject", ticket.subject);
@@ -27,16 +29,23 @@ TicketMail make_ticket_mail(const TicketMailRequest& request, const Ticket& tick
   values.try_emplace("customer_address", ticket.requester_address);
   values.try_emplace("support_address", mailbox.address);
   values.try_emplace("support_name", !mailbox.display_name.empty() ? mailbox.display_name : mailbox.address);
-  std::string language = ticket.language.empty() ? mailbox.language : ticket.language;
+  std::string language = !options.language.empty() ? options.language
+                         : ticket.language.empty() ? mailbox.language
+                                                   : ticket.language;
   RenderedMail rendered = templates.render(request.event, language, values);
 
   OutgoingMail mail;
   mail.from = Address{mailbox.display_name, mailbox.address};
   mail.to = {request.to};
-  mail.reply_to = Address{mailbox.display_name, mailbox.address};
+  mail.reply_to = options.reply_to ? *options.reply_to : Address{mailbox.display_name, mailbox.address};
+  mail.cc = options.cc;
+  for (const auto& attachment : options.attachments) {
+    if (!attachment.data.empty()) mail.attachments.push_back(attachment);
+  }
   mail.subject = rendered.subject;
   mail.text = rendered.body;
-  mail.message_id = new_message_id(ticket.number, config.hostname);
+  mail.message_id = new_message_id(ticket.number, config.hostname, Signer(config.security.secret),
+                                   options.signed_for.empty() ? kCustomerMailPurpose : options.signed_for);
   mail.auto_submitted = request.auto_submitted;
   mail.date_utc = now;
   if (request.in_reply_to) {
@@ -58,6 +67,7 @@ TicketMail make_ticket_mail(const TicketMailRequest& request, const Ticket& tick
   // the ticket (the parser ties a bounce to our Message-ID).
   result.outbox.envelope_from = mailbox.address;
   result.outbox.recipients = {request.to.address};
+  for (const auto& cc : options.cc) result.outbox.recipients.push_back(cc.address);
   result.outbox.data = compose_mail(mail);
   result.outbox.next_attempt_at = now;
   result.outbox.created_at = now;

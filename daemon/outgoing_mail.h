@@ -5,9 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon/config.h"
+#include "daemon/reply_tokens.h"
 #include "parser/message.h"
 #include "store/records.h"
 #include "templates/template_set.h"
@@ -15,8 +18,12 @@
 namespace ticketd {
 
 // A fresh Message-ID of ours for a mail about ticket `number`:
-// "ticketd.<number>.<random hex>@<hostname>". Unique, never reused on retry.
-std::string new_message_id(std::int64_t number, const std::string& hostname);
+// "ticketd.<number>.<random hex>@<hostname>", and with a key
+// "ticketd.<number>.<random hex>.<signature>@<hostname>" signed for
+// `purpose` (daemon/reply_tokens.h), so a reply's In-Reply-To/References
+// proves which ticket it answers. Unique, never reused on retry.
+std::string new_message_id(std::int64_t number, const std::string& hostname, const Signer& signer = Signer(),
+                           std::string_view purpose = kCustomerMailPurpose);
 
 struct TicketMailRequest {
   std::string kind;   // outbox kind: "ack", "auto_reply", "reply", "notify"
@@ -27,6 +34,16 @@ struct TicketMailRequest {
   Placeholders values;                   // extra placeholders beyond the ticket's own
 };
 
+// More of a mail, for mail to agents and agents' answers (issue 6); the
+// defaults give the behaviour described above.
+struct TicketMailOptions {
+  std::string language;                 // empty: the ticket's language (an agent's, for mail to agents)
+  std::optional<Address> reply_to;      // empty: the support address
+  std::vector<Address> cc;              // more recipients (Cc'd participants)
+  std::vector<Attachment> attachments;  // those with data are sent
+  std::string signed_for;               // Message-ID signature purpose; empty: kCustomerMailPurpose
+};
+
 struct TicketMail {
   OutboxMail outbox;        // ready for StoreTransaction::queue_mail
   std::string subject;      // as rendered, for the ticket's message history
@@ -35,6 +52,7 @@ struct TicketMail {
 };
 
 TicketMail make_ticket_mail(const TicketMailRequest& request, const Ticket& ticket, const MailboxConfig& mailbox,
-                            const Config& config, const TemplateSet& templates, std::int64_t now);
+                            const Config& config, const TemplateSet& templates, std::int64_t now,
+                            const TicketMailOptions& options = {});
 
 }  // namespace ticketd

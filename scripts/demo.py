@@ -67,13 +67,18 @@ def main():
     args = parser.parse_args()
     ticketd = os.path.abspath(args.ticketd)
 
-    with MailServers(users=["support"] + CUSTOMERS, keep=args.keep) as servers:
+    agent_users = ["wang.fang", "sarah.chen", "li.na", "tom.baker", "alex.kim"]
+    with MailServers(users=["support"] + CUSTOMERS + agent_users, keep=args.keep) as servers:
         work = os.path.join(servers.directory, "demo")
         rules = os.path.join(work, "rules")
         shutil.copytree(os.path.join(ROOT, "rules", "examples"), rules)
         with open(os.path.join(rules, "vip-customers.txt"), "a") as f:
             f.write(servers.address("vip.customer") + "\n")
         config = os.path.join(work, "ticketd.toml")
+        # The key signing agents' reply addresses (issue 6): random, made by the admin.
+        secret = os.path.join(work, "reply.key")
+        with open(secret, "w") as f:
+            f.write(os.urandom(32).hex() + "\n")
         with open(config, "w") as f:
             f.write(f"""[store]
 path = "{work}/tickets.db"
@@ -86,6 +91,9 @@ dir = "{rules}"
 
 [smtp]
 url = "{servers.smtp_url}"
+
+[security]
+secret_file = "{secret}"
 
 [[mailbox]]
 name = "support"
