@@ -118,7 +118,7 @@ class Collector {
       return;
     }
     if (mode == Mode::kFull && is_body_text(e)) {
-      add_text(text_of_part(e, &out_->notes));
+      add_text(text_of_part(e, &out_->notes, limits_.max_body_bytes, &out_->over_limits));
       if (out_->first_charset.empty()) out_->first_charset = to_lower(e.type_param("charset"));
       return;
     }
@@ -131,7 +131,7 @@ class Collector {
   // then also the text (Python's get_body() reads it the same way).
   void fall_back_to_named_text() {
     if (!is_blank_text(out_->text) || !first_named_text_) return;
-    add_text(text_of_part(*first_named_text_, &out_->notes));
+    add_text(text_of_part(*first_named_text_, &out_->notes, limits_.max_body_bytes, &out_->over_limits));
   }
 
  private:
@@ -284,8 +284,14 @@ class Collector {
 
 }  // namespace
 
-std::string text_of_part(const MimeEntity& part, std::vector<std::string>* notes) {
+std::string text_of_part(const MimeEntity& part, std::vector<std::string>* notes, std::uint64_t max_bytes,
+                         bool* cut) {
   std::string bytes = decode_transfer_encoding(part.body, part.transfer_encoding);
+  if (bytes.size() > max_bytes) {
+    bytes.resize(max_bytes);
+    if (cut) *cut = true;
+    if (notes) notes->push_back("text part over " + std::to_string(max_bytes) + " bytes cut");
+  }
   std::string charset = part.type_param("charset");
   bool html = part.subtype == "html";
   if (charset.empty() && html) charset = meta_charset(bytes);

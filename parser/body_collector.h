@@ -22,6 +22,7 @@
 // Never throws (std::bad_alloc aside).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,9 @@ struct CollectedBody {
 void collect_body(const MimeEntity& root, const ParseLimits& limits, CollectedBody* out);
 
 // The text of one text/* leaf: transfer decoding, charset, line ends, flowed,
-// HTML made readable. Also used for the human part of a report.
-std::string text_of_part(const MimeEntity& part, std::vector<std::string>* notes);
+// HTML made readable. Decoded bytes past `max_bytes` are not converted (the
+// Message keeps at most max_body_bytes of text anyway; a note says so).
+std::string text_of_part(const MimeEntity& part, std::vector<std::string>* notes,
+                         std::uint64_t max_bytes = UINT64_MAX, bool* cut = nullptr);
 
 }  // namespace ticketd

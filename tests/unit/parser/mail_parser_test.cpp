@@ -225,3 +225,15 @@ TEST_CASE("the customer's language is told from the text and its charset", "[mai
                          kReceived);
   CHECK(m.language == "zh-CN");
 }
+
+TEST_CASE("a huge text part is cut before conversion and the cut is flagged", "[mail_parser]") {
+  ParseLimits limits;
+  limits.max_body_bytes = 1000;
+  std::string raw = "From: a@b.example\nContent-Type: text/plain\n\n";
+  for (int i = 0; i < 10000; ++i) raw += "line of text\n";
+  Message m = parse_mail(raw, kReceived, limits);
+  CHECK(m.body.size() <= 1000);
+  CHECK(m.body.substr(0, 13) == "line of text\n");
+  CHECK(m.over_limits);
+  CHECK(has_note_containing(m, "cut"));
+}
