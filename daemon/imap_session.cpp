@@ -483,6 +483,18 @@ bool ImapSession::create_folder(const std::string& folder_utf8, std::string* err
     return false;
   }
   const std::string what = "create " + folder_utf8;
+  // Ask first: libcurl closes the connection after a refused custom
+  // request, so CREATE on an existing folder would cost a reconnect.
+  const std::string list = "LIST \"\" " + quoted(wire);
+  if (!perform(base_url_, &list, nullptr, nullptr, what.c_str(), err)) return false;
+  for (const auto& line : curl_->untagged) {
+    // "* LIST (\HasNoChildren) "/" "name"": the name itself, not a
+    // wildcard match ("%" and "*" are wildcards in LIST patterns).
+    const std::string q = quoted(wire), atom = " " + wire;
+    const bool same = (line.size() >= q.size() && line.compare(line.size() - q.size(), q.size(), q) == 0) ||
+                      (line.size() >= atom.size() && line.compare(line.size() - atom.size(), atom.size(), atom) == 0);
+    if (upper(line.substr(0, 5)) == "LIST " && same) return true;
+  }
   const std::string create = "CREATE " + quoted(wire);
   if (!perform(base_url_, &create, nullptr, nullptr, what.c_str(), err)) {
     // RFC 5530 [ALREADYEXISTS]; older servers only say so in words.

@@ -86,7 +86,7 @@ class ImapSession {
   // and the move retried once.
   bool move(std::uint32_t uid, const std::string& folder_utf8, std::string* err);
 
-  // CREATE + SUBSCRIBE; a folder that already exists is success.
+  // LIST, then CREATE + SUBSCRIBE if missing; an existing folder is success.
   bool create_folder(const std::string& folder_utf8, std::string* err);
 
   // APPEND raw bytes to a folder (tests, saving sent mail).
