@@ -1,17 +1,58 @@
-// `ticketd check`: validates config, templates and rules; every problem as
-// file:line:column: message; exit 1 when any.
+// `ticketd check [--connect]`: validates config, templates and rules; every
+// problem as file:line:column: message; exit 1 when any. With --connect it
+// then logs in to every IMAP mailbox (selecting its folder) and to the SMTP
+// server (EHLO, AUTH, NOOP), one line each, and exits 3 when any of them
+// cannot be reached or refuses the login, so an admin knows before starting.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "daemon/commands.h"
+#include "daemon/imap_session.h"
 #include "daemon/setup.h"
+#include "daemon/smtp_session.h"
 #include "rules/rule_set.h"
 
 namespace ticketd {
 
+namespace {
+
+// Returns false when any server failed; prints one line per server.
+bool check_servers(const Config& config) {
+  bool all_ok = true;
+  for (const auto& m : config.mailboxes) {
+    if (m.url.empty()) {
+      fmt::print("mailbox {}: no url (deliver-only): not checked\n", m.name);
+      continue;
+    }
+    ImapSession imap(ImapAccount{m.url, m.user, m.password, m.verify_tls, false, 20});
+    Uidvalidity uidvalidity = 0;
+    std::string err;
+    if (imap.select(m.folder, &uidvalidity, &err)) {
+      fmt::print("mailbox {}: ok (logged in as {}, folder {} selected)\n", m.name, m.user, m.folder);
+    } else {
+      fmt::print(stderr, "mailbox {}: FAILED: {}\n", m.name, err);
+      all_ok = false;
+    }
+  }
+  const auto& s = config.smtp;
+  SmtpSession smtp(SmtpAccount{s.url, s.user, s.password, s.verify_tls, s.require_tls, 20});
+  std::string err;
+  if (smtp.check(&err)) {
+    fmt::print("smtp: ok ({}{})\n", s.url, s.password.empty() ? "" : ", logged in as " + s.user);
+  } else {
+    fmt::print(stderr, "smtp: FAILED: {}\n", err);
+    all_ok = false;
+  }
+  return all_ok;
+}
+
+}  // namespace
+
 void add_check_command(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand("check", "validate config, rules and templates");
-  cmd->callback([&global] {
+  auto connect = std::make_shared<bool>(false);
+  cmd->add_flag("--connect", *connect, "also log in to every IMAP mailbox and the SMTP server");
+  cmd->callback([&global, connect] {
     Config config;
     std::vector<std::string> errors;
     if (!load_config(global.config_path, &config, &errors)) {
@@ -39,6 +80,8 @@ void add_check_command(CLI::App& app, GlobalOptions& global) {
         global.exit_code = kExitBadInput;
       }
     }
+    // A config mistake (exit 1) is the first thing to fix; it wins over 3.
+    if (*connect && !check_servers(config) && global.exit_code == kExitOk) global.exit_code = kExitUnreachable;
   });
 }
 

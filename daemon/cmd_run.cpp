@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <random>
 
@@ -16,6 +18,7 @@
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
 #include "daemon/mailbox_poller.h"
+#include "daemon/metrics.h"
 #include "daemon/outbox_worker.h"
 #include "daemon/rules_loader.h"
 #include "daemon/setup.h"
@@ -102,6 +105,8 @@ struct Backoff {
 struct CycleResult {
   bool server_trouble = false;
   bool store_trouble = false;
+  int fetched = 0;       // mails taken from IMAP (for the metrics file)
+  int send_retries = 0;  // temporary SMTP failures
 };
 
 CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std::string, Backoff>& backoff,
@@ -113,10 +118,18 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
     if (signals.stop_pending()) return result;
     Backoff& state = backoff[mailbox.name];
     if (now_seconds() < state.next_try) continue;
-    sd_notifyf(0, "STATUS=Polling %s", mailbox.name.c_str());
+    sd_notifyf(0, "WATCHDOG=1\nSTATUS=Polling %s", mailbox.name.c_str());
     try {
       PollRun run = poll_mailbox(
-          mailbox, *session->second, *rt.store, *rt.intake, log, [&] { return signals.stop_pending(); }, now_seconds);
+          mailbox, *session->second, *rt.store, *rt.intake, log,
+          [&] {
+            // A batch of thousands of mails can outlast WatchdogSec; each
+            // mail taken is proof of life (sd_notify is one datagram).
+            sd_notify(0, "WATCHDOG=1");
+            return signals.stop_pending();
+          },
+          now_seconds);
+      result.fetched += run.fetched;
       if (run.ok) {
         state.succeeded();
       } else {
@@ -132,9 +145,10 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
   }
   Backoff& smtp_state = backoff["\x01smtp"];
   if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
-    sd_notify(0, "STATUS=Sending outbox");
+    sd_notify(0, "WATCHDOG=1\nSTATUS=Sending outbox");
     try {
       OutboxRun sent = send_due_mail(*rt.store, *rt.smtp, rt.config.outbox, log, now_seconds(), random);
+      result.send_retries += sent.retried;
       if (sent.server_unreachable) {
         smtp_state.failed(now_seconds(), rt.config.poll_seconds);
         result.server_trouble = true;
@@ -147,6 +161,31 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
     }
   }
   return result;
+}
+
+// After each cycle: the Prometheus file, when [metrics] file is set. A
+// failure to write it is logged and never stops the daemon.
+void publish_metrics(Runtime& rt, RunCounters& counters, const CycleResult& cycle, double seconds, Log& log) {
+  ++counters.cycles;
+  counters.mails_fetched += cycle.fetched;
+  counters.send_retries += cycle.send_retries;
+  if (cycle.server_trouble) ++counters.server_failures;
+  counters.last_cycle_at = now_seconds();
+  counters.last_cycle_seconds = seconds;
+  if (rt.config.metrics_file.empty()) return;
+  std::string err;
+  try {
+    if (!write_file_atomically(rt.config.metrics_file,
+                               prometheus_text(rt.store->totals(), counters, counters.last_cycle_at), &err)) {
+      log.warning("metrics: {}", err);
+    }
+  } catch (const StoreError& e) {
+    log.warning("metrics not written: {}", e.what());
+  }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -165,17 +204,35 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
     std::map<std::string, Backoff> backoff;
     std::mt19937_64 random{std::random_device{}()};
     if (*once) {
+      RunCounters counters;
+      auto started = std::chrono::steady_clock::now();
       CycleResult result = run_cycle(*runtime, log, signals, backoff, random);
+      publish_metrics(*runtime, counters, result, seconds_since(started), log);
       if (result.server_trouble || result.store_trouble) global.exit_code = kExitUnreachable;
       return;
     }
     log.info("ticketd running: {} mailbox(es), polling every {}s", runtime->config.mailboxes.size(),
              runtime->config.poll_seconds);
     sd_notify(0, "READY=1");
+    RunCounters counters;
     for (;;) {
-      run_cycle(*runtime, log, signals, backoff, random);
+      auto started = std::chrono::steady_clock::now();
+      CycleResult cycle = run_cycle(*runtime, log, signals, backoff, random);
+      publish_metrics(*runtime, counters, cycle, seconds_since(started), log);
       sd_notify(0, "WATCHDOG=1\nSTATUS=Idle");
-      int signal = signals.wait(runtime->config.poll_seconds);
+      // Sleep until the next poll in slices of half the watchdog interval
+      // (when systemd set one), pinging between slices: a poll_seconds longer
+      // than WatchdogSec must not get an idle daemon killed.
+      std::uint64_t watchdog_usec = 0;
+      std::int64_t slice = runtime->config.poll_seconds;
+      if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
+        slice = std::max<std::int64_t>(1, static_cast<std::int64_t>(watchdog_usec / 2000000));
+      }
+      int signal = 0;
+      for (std::int64_t waited = 0; signal == 0 && waited < runtime->config.poll_seconds; waited += slice) {
+        signal = signals.wait(std::min(slice, runtime->config.poll_seconds - waited));
+        if (signal == 0) sd_notify(0, "WATCHDOG=1");
+      }
       if (signal == SIGTERM || signal == SIGINT) break;
       if (signal == SIGHUP) {
         sd_notify(0, "RELOADING=1");

@@ -26,5 +26,7 @@ void add_tickets_command(CLI::App& app, GlobalOptions& global);
 void add_check_command(CLI::App& app, GlobalOptions& global);
 void add_outbox_command(CLI::App& app, GlobalOptions& global);
 void add_rules_command(CLI::App& app, GlobalOptions& global);
+void add_report_command(CLI::App& app, GlobalOptions& global);
+void add_search_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace ticketd

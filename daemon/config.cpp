@@ -317,6 +317,11 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
   } else {
     top.missing("smtp");
   }
+  if (const auto* metrics = top.table("metrics")) {
+    TableReader r(*metrics, path, "metrics.", errors);
+    r.string("file", &config.metrics_file);
+    r.finish();
+  }
   if (const auto* outbox = top.table("outbox")) {
     TableReader r(*outbox, path, "outbox.", errors);
     r.integer_as("max_attempts", &config.outbox.max_attempts, 1, 1000);
@@ -373,6 +378,7 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
   config.store_path = resolve(base, config.store_path);
   config.rules_dir = resolve(base, config.rules_dir);
   config.templates_dir = resolve(base, config.templates_dir);
+  config.metrics_file = resolve(base, config.metrics_file);
   if (config.hostname.empty() && !config.mailboxes.empty()) {
     const auto& address = config.mailboxes.front().address;
     auto at = address.find('@');

@@ -87,6 +87,7 @@ struct Config {
   OutboxConfig outbox;
   ParseLimits limits;
   SecurityConfig security;
+  std::string metrics_file;  // [metrics] file: Prometheus text file rewritten each cycle; empty: none
 
   const MailboxConfig* mailbox(std::string_view name) const;
   const AgentConfig* agent(std::string_view name) const;

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   ticketd::add_check_command(app, global);
   ticketd::add_outbox_command(app, global);
   ticketd::add_rules_command(app, global);
+  ticketd::add_report_command(app, global);
+  ticketd::add_search_command(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

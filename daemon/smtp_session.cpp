@@ -274,4 +274,50 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
   return fail(SendResult::Outcome::temporary_failure, 0, describe_curl_failure(rc, curl_->error));
 }
 
+bool SmtpSession::check(std::string* err) {
+  const std::string where = url_for_messages(account_.url);
+  if (!curl_->easy) {
+    *err = where + ": libcurl could not start";
+    return false;
+  }
+  const std::string url = where + "/" + ehlo_name(account_.ehlo_name);
+  CURL* h = curl_->easy;
+  curl_easy_reset(h);
+  curl_->reset_transcript();
+  curl_->error[0] = '\0';
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_->error);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
+  curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
+                                                            : static_cast<long>(CURLUSESSL_TRY));
+  if (!account_.password.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
+  }
+  // Without MAIL FROM, recipients or an upload, libcurl sends the custom
+  // command on its own after EHLO (and AUTH): "NOOP" (RFC 5321 4.1.1.9).
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "NOOP");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
+  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &Curl::debug);
+  curl_easy_setopt(h, CURLOPT_DEBUGDATA, curl_.get());
+  curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+  CURLcode rc = curl_easy_perform(h);
+  long connects = 0;
+  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+  connections_opened_ += connects;
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+  if (rc == CURLE_OK && curl_->last_code == 250) return true;
+  if (curl_->last_code >= 400) {
+    const std::string what = curl_->last_verb + ": " + std::to_string(curl_->last_code) + " " + curl_->last_text;
+    *err = where + ": " + (curl_->last_verb == "AUTH" ? "login failed as " + account_.user + ": " + what : what);
+  } else {
+    *err = where + ": " + describe_curl_failure(rc, curl_->error);
+  }
+  return false;
+}
+
 }  // namespace ticketd

@@ -68,6 +68,12 @@ class SmtpSession {
   SendResult send(const std::string& envelope_from, const std::vector<std::string>& recipients,
                   const std::string& data);
 
+  // For `ticketd check --connect`: connects (TLS as for send()), says EHLO,
+  // logs in when a password is set, and sends NOOP; true when the server
+  // answered 250. `err` says what failed, like SendResult::detail ("smtp://
+  // host:25: AUTH: 535 5.7.8 Authentication failed"), never the password.
+  bool check(std::string* err);
+
   // Connections opened so far by this session (1 after any number of sends
   // over a healthy connection).
   long connections_opened() const { return connections_opened_; }

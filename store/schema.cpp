@@ -152,6 +152,43 @@ CREATE TABLE agent_assignments (
 ) WITHOUT ROWID;
 CREATE INDEX tickets_assignee ON tickets(assignee, status);
 )sql"},
+      {5, R"sql(
+-- Full-text search (issue 7): one row per ticket subject and per message a
+-- person wrote (customer mail, agent reply, internal note; not our template
+-- mail, whose words would match every ticket). The trigram tokenizer
+-- (SQLite >= 3.34) indexes every 3-character window, so Chinese, which has
+-- no spaces between words, is searchable like English; terms shorter than
+-- 3 characters fall back to LIKE over the same rows (store/search.cpp).
+-- Kept in sync by triggers, so every writer (intake, rules, timers, admin
+-- commands) keeps it right without knowing it exists.
+CREATE VIRTUAL TABLE search_text USING fts5(
+  subject, body, ticket_id UNINDEXED, message_row_id UNINDEXED, tokenize = 'trigram');
+INSERT INTO search_text(subject, body, ticket_id, message_row_id)
+  SELECT subject, '', id, NULL FROM tickets;
+INSERT INTO search_text(subject, body, ticket_id, message_row_id)
+  SELECT subject, CASE WHEN reply <> '' THEN reply ELSE body END, ticket_id, id FROM messages
+  WHERE direction IN ('in', 'note') OR author_kind = 'agent';
+CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO search_text(subject, body, ticket_id, message_row_id) VALUES (new.subject, '', new.id, NULL);
+END;
+CREATE TRIGGER search_ticket_subject AFTER UPDATE OF subject ON tickets BEGIN
+  UPDATE search_text SET subject = new.subject WHERE ticket_id = new.id AND message_row_id IS NULL;
+END;
+CREATE TRIGGER search_ticket_delete AFTER DELETE ON tickets BEGIN
+  DELETE FROM search_text WHERE ticket_id = old.id;
+END;
+CREATE TRIGGER search_message_insert AFTER INSERT ON messages
+  WHEN new.direction IN ('in', 'note') OR new.author_kind = 'agent' BEGIN
+  INSERT INTO search_text(subject, body, ticket_id, message_row_id)
+    VALUES (new.subject, CASE WHEN new.reply <> '' THEN new.reply ELSE new.body END, new.ticket_id, new.id);
+END;
+CREATE TRIGGER search_message_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM search_text WHERE message_row_id = old.id;
+END;
+-- Reports and metrics count events by kind (resolutions, reopenings,
+-- suppressed mail, SLA breaches).
+CREATE INDEX events_what ON events(what, at);
+)sql"},
   };
   return migrations;
 }

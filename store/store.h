@@ -53,6 +53,55 @@ struct TicketFilter {
   std::size_t limit = 100;
 };
 
+// Totals for the Prometheus metrics file (daemon/metrics.h), read from the
+// store so they survive restarts (store/report_queries.cpp).
+struct StoreTotals {
+  std::int64_t mails_processed = 0;    // every mail taken in (dedupe records), duplicates included
+  std::int64_t tickets_created = 0;
+  std::int64_t mails_sent = 0;
+  std::int64_t mails_failed = 0;       // outbox rows given up (5xx or too many attempts)
+  std::int64_t mails_queued = 0;       // outbox depth
+  std::optional<std::int64_t> oldest_queued_at;
+  std::int64_t parse_notes = 0;        // mails the parser had to repair or could not fully read
+  std::int64_t loop_suppressions = 0;  // automatic mail not sent (auto-generated sender, flood limit, ...)
+  std::int64_t sla_breaches = 0;       // 0 until the SLA timer records any
+};
+
+// One ticket found by search_tickets() or similar_resolved_tickets()
+// (store/search.cpp), best first.
+struct SearchHit {
+  std::int64_t number = 0;
+  std::string subject;
+  std::string status;
+  double score = 0;     // bm25 (lower is better); 0 when only short terms matched (LIKE)
+  std::string excerpt;  // a line around the match, "[" "]" around matched text where FTS found it
+};
+
+// What the support report (daemon/report_*.h) needs of one ticket; read by
+// Store::report_tickets() (store/report_queries.cpp). Times UTC seconds.
+struct ReportTicket {
+  std::int64_t number = 0;
+  std::string status, priority, group, assignee, mailbox;
+  std::vector<std::string> tags;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> first_response_at;
+  std::optional<std::int64_t> closed_at;
+  std::vector<std::int64_t> resolved_at;  // every time it was resolved (status -> resolved/closed), ascending
+  std::vector<std::int64_t> reopened_at;  // every time a customer reopened it, ascending
+  int agent_replies = 0;                  // mails an agent sent on it
+  // SLA targets and CSAT (issue 6 lifecycle tables sla_clocks, csat_*);
+  // empty when the store has none.
+  struct SlaTarget {
+    std::int64_t due_at = 0;
+    std::optional<std::int64_t> met_at;
+    bool paused = false;  // waiting on the customer: the due time is not running
+  };
+  std::optional<SlaTarget> first_response_sla;
+  std::optional<SlaTarget> resolution_sla;
+  bool survey_sent = false;
+  std::optional<int> csat_rating;  // 1 (bad) .. 5 (good)
+};
+
 struct OutboxCounts {
   std::int64_t queued = 0;
   std::int64_t failed = 0;
@@ -125,6 +174,19 @@ class Store {
   // Puts failed (or all queued, when `id` is empty) mails back to be sent now;
   // returns how many.
   int outbox_requeue(std::optional<std::int64_t> id, std::int64_t now);
+
+  // --- search and reports (issue 7) -----------------------------------------
+  // Tickets whose subject or messages (customer mail, agent replies, notes)
+  // contain every whitespace-separated term of `query`, in any case; ranked by
+  // bm25 (store/search_query.h says how short and Chinese terms are found).
+  std::vector<SearchHit> search_tickets(std::string_view query, std::size_t limit) const;
+  // Resolved or closed tickets sharing the most distinctive words of `text`
+  // (a new ticket's subject and text), best first, at most `limit`; for the
+  // agent notification ("similar resolved tickets").
+  std::vector<SearchHit> similar_resolved_tickets(std::string_view text, std::size_t limit) const;
+  // Every ticket created before `until`, with what the report counts.
+  std::vector<ReportTicket> report_tickets(std::int64_t until) const;
+  StoreTotals totals() const;
 
  private:
   friend class StoreTransaction;

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""`ticketd check --connect` (issue 7): an admin learns before starting
+whether every IMAP mailbox and the SMTP server can be reached and accept the
+login, one line each, exit 3 when any cannot."""
+
+import unittest
+
+from ticketd_env import MailServers, Ticketd
+
+
+class CheckConnect(unittest.TestCase):
+    def setUp(self):
+        self.servers = MailServers(users=["support"])
+        self.servers.start()
+        self.addCleanup(self.servers.stop)
+        self.ticketd = Ticketd(self.servers)
+
+    def check(self):
+        result = self.ticketd.run("check", "--connect", check=False, timeout=90)
+        return result.returncode, result.stdout.decode(), result.stderr.decode()
+
+    def test_reachable_servers_are_reported_ok(self):
+        code, out, err = self.check()
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("mailbox support: ok (logged in as support, folder INBOX selected)", out)
+        self.assertIn(f"smtp: ok ({self.servers.smtp_url})", out)
+
+    def test_a_stopped_imap_server_exits_3_and_names_the_mailbox(self):
+        self.servers.stop_imap()
+        code, out, err = self.check()
+        self.assertEqual(code, 3, out + err)
+        self.assertIn("mailbox support: FAILED:", err)
+        self.assertIn("smtp: ok", out)
+
+    def test_a_wrong_imap_password_exits_3_without_showing_the_password(self):
+        with open(self.servers.password_file("support"), "w") as f:
+            f.write("not-the-password-xyz\n")
+        code, out, err = self.check()
+        self.assertEqual(code, 3, out + err)
+        self.assertIn("mailbox support: FAILED:", err)
+        self.assertNotIn("not-the-password-xyz", out + err)
+
+    def test_a_stopped_smtp_server_exits_3(self):
+        self.servers.stop_smtp()
+        code, out, err = self.check()
+        self.assertEqual(code, 3, out + err)
+        self.assertIn("smtp: FAILED:", err)
+        self.assertIn("mailbox support: ok", out)
+
+    def test_without_connect_no_server_is_contacted(self):
+        self.servers.stop_imap()
+        self.servers.stop_smtp()
+        result = self.ticketd.run("check", check=False)
+        self.assertEqual(result.returncode, 0, result.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
