@@ -23,6 +23,7 @@
 #include "daemon/rules_loader.h"
 #include "daemon/setup.h"
 #include "daemon/smtp_session.h"
+#include "daemon/timers.h"
 
 namespace ticketd {
 
@@ -141,6 +142,17 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
       result.store_trouble = true;
       state.failed(now_seconds(), rt.config.poll_seconds);
       log.error("{}: the ticket store failed, nothing marked processed: {}", mailbox.name, e.what());
+    }
+  }
+  // Stage: timers (SLA, pending, auto-close, surveys): everything due now,
+  // before the outbox so their mail goes out in this cycle.
+  if (!signals.stop_pending()) {
+    try {
+      TimerRun timers = run_timers(rt.config, *rt.store, rt.templates, log, now_seconds());
+      if (timers.total() > 0) log.info("timers: {}", timers.summary());
+    } catch (const StoreError& e) {
+      result.store_trouble = true;
+      log.error("timers: the ticket store failed: {}", e.what());
     }
   }
   Backoff& smtp_state = backoff["\x01smtp"];

@@ -54,6 +54,20 @@ class TableReader {
     }
   }
 
+  void real(const char* key, double* out, double min, double max) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto value = node->value<double>();
+    if (!value) {
+      error(node->source(), fmt::format("{}{} must be a number", context_, key));
+    } else if (*value < min || *value > max) {
+      error(node->source(), fmt::format("{}{} must be between {} and {}", context_, key, min, max));
+    } else {
+      *out = *value;
+    }
+  }
+
   template <typename T>
   void integer_as(const char* key, T* out, std::int64_t min, std::int64_t max) {
     std::int64_t value = static_cast<std::int64_t>(*out);
@@ -237,6 +251,91 @@ void read_group(const toml::table& table, const std::string& file, Config* confi
   config->groups.push_back(std::move(group));
 }
 
+// [lifecycle], [sla], [sla.<priority>], [business_hours], [csat] (issue 6
+// points 6-8, issue 5 point 6).
+void read_lifecycle_tables(TableReader& top, const std::string& file, Config* config,
+                           std::vector<std::string>* errors) {
+  if (const auto* t = top.table("lifecycle")) {
+    TableReader r(*t, file, "lifecycle.", errors);
+    auto& l = config->lifecycle;
+    r.integer("reopen_window_days", &l.reopen_window_days, 0, 36500);
+    r.integer("auto_close_resolved_days", &l.auto_close_resolved_days, 0, 36500);
+    r.integer("pending_reminder_days", &l.pending_reminder_days, 0, 36500);
+    r.integer("pending_resolve_days", &l.pending_resolve_days, 0, 36500);
+    r.finish();
+    if (l.pending_reminder_days && l.pending_resolve_days && l.pending_resolve_days <= l.pending_reminder_days) {
+      r.error(t->source(), "lifecycle.pending_resolve_days must be more than pending_reminder_days "
+                           "(the reminder comes first)");
+    }
+  }
+  if (const auto* t = top.table("sla")) {
+    TableReader r(*t, file, "sla.", errors);
+    r.real("reminder_share", &config->sla.reminder_share, 0.01, 1.0);
+    r.boolean("raise_priority_on_breach", &config->sla.raise_priority_on_breach);
+    const std::pair<const char*, SlaTargets*> levels[] = {{"low", &config->sla.low},
+                                                          {"normal", &config->sla.normal},
+                                                          {"high", &config->sla.high},
+                                                          {"urgent", &config->sla.urgent}};
+    for (const auto& [name, targets] : levels) {
+      if (const auto* level = r.table(name)) {
+        TableReader lr(*level, file, fmt::format("sla.{}.", name), errors);
+        lr.integer("first_response_minutes", &targets->first_response_minutes, 0, 525600);
+        lr.integer("next_response_minutes", &targets->next_response_minutes, 0, 525600);
+        lr.integer("resolution_minutes", &targets->resolution_minutes, 0, 5256000);
+        lr.finish();
+      }
+    }
+    r.finish();
+  }
+  if (const auto* t = top.table("business_hours")) {
+    TableReader r(*t, file, "business_hours.", errors);
+    BusinessHours hours;
+    hours.open_days = {true, true, true, true, true, false, false};
+    std::string zone_name = "UTC", open = "09:00", close = "18:00";
+    std::vector<std::string> days, holidays;
+    r.string("time_zone", &zone_name, true);
+    r.string("open", &open);
+    r.string("close", &close);
+    r.strings("days", &days);
+    r.strings("holidays", &holidays);
+    r.finish();
+    TimeZone zone;
+    std::string err;
+    if (t->get("time_zone")) {
+      if (load_time_zone(zone_name, &zone, &err)) set_time_zone(&hours, zone);
+      else r.error(t->get("time_zone")->source(), "business_hours." + err);
+    }
+    if (!parse_clock_time(open, &hours.open_minute)) {
+      r.error(t->source(), "business_hours.open must be a time like \"09:00\", not \"" + open + "\"");
+    }
+    if (!parse_clock_time(close, &hours.close_minute) || hours.close_minute <= hours.open_minute) {
+      r.error(t->source(), "business_hours.close must be a time like \"18:00\" after open, not \"" + close + "\"");
+    }
+    if (t->get("days")) {
+      hours.open_days.fill(false);
+      for (const auto& d : days) {
+        int index = 0;
+        if (parse_weekday(d, &index)) hours.open_days[static_cast<std::size_t>(index)] = true;
+        else r.error(t->get("days")->source(), "business_hours.days: unknown day \"" + d + "\" (mon .. sun)");
+      }
+      if (days.empty()) r.error(t->get("days")->source(), "business_hours.days must name at least one day");
+    }
+    for (const auto& d : holidays) {
+      if (is_iso_date(d)) hours.holidays.push_back(d);
+      else r.error(t->get("holidays")->source(), "business_hours.holidays: \"" + d + "\" is not a date like \"2026-10-01\"");
+    }
+    config->business_hours = std::move(hours);
+  }
+  if (const auto* t = top.table("csat")) {
+    TableReader r(*t, file, "csat.", errors);
+    config->csat.enabled = true;
+    r.boolean("enabled", &config->csat.enabled);
+    r.integer("delay_minutes", &config->csat.delay_minutes, 0, 525600);
+    r.integer("min_days_between", &config->csat.min_days_between, 0, 36500);
+    r.finish();
+  }
+}
+
 }  // namespace
 
 const AgentConfig* Config::agent(std::string_view name) const {
@@ -244,6 +343,13 @@ const AgentConfig* Config::agent(std::string_view name) const {
     if (a.name == name) return &a;
   }
   return nullptr;
+}
+
+const SlaTargets& SlaConfig::targets(std::string_view priority) const {
+  if (priority == "urgent") return urgent;
+  if (priority == "high") return high;
+  if (priority == "low") return low;
+  return normal;
 }
 
 const MailboxConfig* Config::mailbox(std::string_view name) const {
@@ -355,6 +461,7 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
       }
     }
   }
+  read_lifecycle_tables(top, path, &config, errors);
   if (const auto* mailboxes = top.array_of_tables("mailbox")) {
     std::size_t index = 0;
     for (const auto& node : *mailboxes) read_mailbox(*node.as_table(), path, base, index++, &config, errors);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "parser/mail_parser.h"
+#include "rules/business_hours.h"
 
 namespace ticketd {
 
@@ -72,6 +73,39 @@ struct SecurityConfig {
   std::string secret;
 };
 
+// The ticket lifecycle (issue 6 point 6): [lifecycle]. A day count of 0
+// switches that timer off.
+struct LifecycleConfig {
+  std::int64_t reopen_window_days = 30;        // a reply to a ticket closed longer ago opens a new one
+  std::int64_t auto_close_resolved_days = 0;   // resolved tickets close themselves after this many days
+  std::int64_t pending_reminder_days = 0;      // one reminder to a customer who has not answered
+  std::int64_t pending_resolve_days = 0;       // then the pending ticket is resolved
+};
+
+// SLA targets of one priority, in business minutes; 0: no such target.
+struct SlaTargets {
+  std::int64_t first_response_minutes = 0;
+  std::int64_t next_response_minutes = 0;
+  std::int64_t resolution_minutes = 0;
+};
+
+// [sla] and [sla.<priority>] (issue 6 point 7), counted in [business_hours].
+struct SlaConfig {
+  SlaTargets low, normal, high, urgent;
+  double reminder_share = 0.75;          // the assignee is reminded when this share of a target is used
+  bool raise_priority_on_breach = false;  // a breach raises the priority one step
+
+  const SlaTargets& targets(std::string_view priority) const;
+};
+
+// [csat] (issue 5 point 6): surveys are sent only when the table is present
+// (and `enabled` is not false).
+struct CsatConfig {
+  bool enabled = false;
+  std::int64_t delay_minutes = 60;     // after the ticket is resolved
+  std::int64_t min_days_between = 30;  // at most one survey per customer in this many days
+};
+
 struct Config {
   std::string source_path;  // the file this was read from
   std::string store_path;
@@ -86,6 +120,11 @@ struct Config {
   SmtpConfig smtp;
   OutboxConfig outbox;
   ParseLimits limits;
+  LifecycleConfig lifecycle;
+  SlaConfig sla;
+  CsatConfig csat;
+  // [business_hours]: when SLA time runs. Absent: all day, every day (UTC).
+  BusinessHours business_hours = BusinessHours::always_open();
   SecurityConfig security;
   std::string metrics_file;  // [metrics] file: Prometheus text file rewritten each cycle; empty: none
 

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "daemon/csat_intake.h"
 #include "daemon/loop_guard.h"
 #include "daemon/outgoing_mail.h"
 #include "daemon/rule_stage.h"
+#include "daemon/sla.h"
 #include "daemon/threading.h"
+#include "daemon/ticket_lifecycle.h"
 #include "parser/language.h"
 #include "parser/mail_parser.h"
 #include "parser/sha256.h"
@@ -55,13 +58,6 @@ StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, s
   return stored;
 }
 
-// A customer writing again wakes a ticket that was waiting or done
-// (DESIGN.md: "A reply to a resolved ticket reopens it").
-std::optional<std::string> status_after_customer_reply(const std::string& status) {
-  if (status == "pending" || status == "resolved" || status == "closed") return std::string("open");
-  return std::nullopt;
-}
-
 }  // namespace
 
 IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
@@ -105,8 +101,17 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     }
   }
 
+  // Stage: satisfaction rating, by a signed rating address (issue 5 point
+  // 6): recorded on its ticket and nothing else, no ticket, no answer.
+  if (auto token = rating_address_in(message, config_)) {
+    return take_rating_mail(message, *token, mail, key, config_, store_, now);
+  }
+
   // Stage: thread.
-  ThreadMatch match = find_thread(message, store_, ThreadingPolicy{}, now);
+  ThreadMatch match = find_thread(message, store_, ThreadingPolicy{config_.lifecycle.reopen_window_days * 86400}, now);
+  if (match.ticket) {
+    if (auto rated = take_survey_reply(message, match.ticket->id, mail, key, store_, now)) return *rated;
+  }
   std::string language = detect_language(message.reply.empty() ? message.body : message.reply);
 
   // Stage: rules (a pure decision; applied inside the transaction below).
@@ -121,16 +126,6 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   if (match.ticket) {
     ticket = *match.ticket;
     outcome.kind = IntakeOutcome::Kind::follow_up;
-    if (auto next = status_after_customer_reply(ticket.status)) {
-      transaction.add_event(event(ticket.id, now, customer, "status",
-                                  fmt::format("{} -> {}: the customer wrote again", ticket.status, *next)));
-      if (ticket.status == "resolved" || ticket.status == "closed") {
-        transaction.add_event(event(ticket.id, now, customer, "reopened", match.how));
-      }
-      ticket.status = *next;
-      ticket.resolved_at.reset();
-      ticket.closed_at.reset();
-    }
   } else {
     ticket.subject = message.normalized_subject.empty() ? message.subject : message.normalized_subject;
     if (ticket.subject.empty()) ticket.subject = "(no subject)";
@@ -154,6 +149,16 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
   if (outcome.kind == IntakeOutcome::Kind::follow_up) {
     transaction.add_event(event(ticket.id, now, customer, "message", match.how));
+    // The lifecycle (daemon/ticket_lifecycle.h): a customer writing again
+    // wakes a waiting or finished ticket; told so (threaded on this mail)
+    // when it was resolved or closed, unless the mail was automatic.
+    if (auto next = status_after_customer_reply(ticket.status)) {
+      LifecycleContext lifecycle{config_, store_, templates_, transaction, now, &log_};
+      bool tell = !why_no_automatic_reply(message, config_, store_, now) && !ticket.spam;
+      std::string err;
+      change_status(lifecycle, &ticket, StatusChange{*next, customer, "the customer wrote again", tell}, &err);
+    }
+    sla_on_customer_message(config_, store_, transaction, ticket, now);
   }
   for (const auto& note : message.notes) {
     transaction.add_event(event(ticket.id, now, Actor::system("parser"), "parse-note", note));
@@ -161,6 +166,10 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
 
   apply_rules(rules, &ticket, transaction, now);
   transaction.update_ticket(ticket, now);
+  if (outcome.kind == IntakeOutcome::Kind::new_ticket) {
+    transaction.set_status_since(ticket.id, ticket.status, now);
+    sla_on_new_ticket(config_, transaction, ticket, now);  // after the rules: they set the priority
+  }
 
   // Acknowledge a new ticket, unless a rule, the loop guard or spam says no.
   if (outcome.kind == IntakeOutcome::Kind::new_ticket) {

@@ -22,6 +22,9 @@ std::unique_ptr<Store> open_store_or_report(const Config& config, int* exit_code
 // warnings: rendering falls back, so they never stop the daemon.
 TemplateSet load_templates_with_warnings(const Config& config);
 
+// Seconds since the epoch. TEST ONLY: the environment variable
+// TICKETD_TEST_NOW ("1800000000" fixed, "+86400" ahead) overrides it, so
+// integration tests control the clock of timers; see setup.cpp.
 std::int64_t now_seconds();
 
 }  // namespace ticketd

@@ -73,7 +73,10 @@ BusinessHours BusinessHours::always_open() {
 }
 
 void set_time_zone(BusinessHours* hours, TimeZone zone) {
-  hours->utc_offset_minutes = zone.base_offset_minutes;
+  // The offset in force now-ish (after the last transition), not the local
+  // mean time a zone file starts with (+08:06 for Shanghai).
+  hours->utc_offset_minutes = zone.offsets_after_minutes.empty() ? zone.base_offset_minutes
+                                                                 : zone.offsets_after_minutes.back();
   hours->zone = std::move(zone);
 }
 

@@ -42,7 +42,7 @@ struct BusinessHours {
   static BusinessHours always_open();
 };
 
-// Sets both the zone and the fixed offset (the zone's current base offset).
+// Sets both the zone and the fixed offset (the zone's latest offset).
 void set_time_zone(BusinessHours* hours, TimeZone zone);
 
 // Minutes east of UTC in force at `utc` for these hours.

@@ -152,6 +152,55 @@ CREATE TABLE agent_assignments (
 ) WITHOUT ROWID;
 CREATE INDEX tickets_assignee ON tickets(assignee, status);
 )sql"},
+      {4, R"sql(
+-- The ticket lifecycle, SLA clocks and satisfaction surveys (issue 6 points
+-- 6-8, issue 5 point 6; daemon/ticket_lifecycle.h, daemon/sla.h,
+-- daemon/timers.h, daemon/csat.h).
+-- When each ticket entered its current status (for "pending for N days").
+CREATE TABLE ticket_status_since (
+  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+  status TEXT NOT NULL,
+  since INTEGER NOT NULL
+);
+-- Each SLA target running on a ticket: its due times in business time.
+CREATE TABLE sla_clocks (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL CHECK (kind IN ('first_response','next_response','resolution')),
+  started_at INTEGER NOT NULL,
+  remind_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  paused_at INTEGER,
+  met_at INTEGER,
+  PRIMARY KEY (ticket_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX sla_clocks_running ON sla_clocks(remind_at) WHERE met_at IS NULL AND paused_at IS NULL;
+-- Every timer action done (reminder, escalation, auto-resolve, auto-close,
+-- survey), keyed by what it was about, so a restart never repeats one.
+CREATE TABLE timer_notices (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  done_at INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, kind, due_at)
+) WITHOUT ROWID;
+CREATE TABLE csat_surveys (
+  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+  customer TEXT NOT NULL COLLATE NOCASE,
+  due_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  outcome TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX csat_surveys_customer ON csat_surveys(customer, sent_at);
+CREATE TABLE csat_ratings (
+  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+  agent TEXT NOT NULL DEFAULT '',
+  customer TEXT NOT NULL,
+  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  comment TEXT NOT NULL DEFAULT '',
+  rated_at INTEGER NOT NULL
+);
+CREATE INDEX csat_ratings_agent ON csat_ratings(agent);
+)sql"},
       {5, R"sql(
 -- Full-text search (issue 7): one row per ticket subject and per message a
 -- person wrote (customer mail, agent reply, internal note; not our template

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "parser/message.h"
+#include "store/lifecycle_records.h"
 #include "store/records.h"
 
 namespace SQLite {
@@ -175,6 +176,32 @@ class Store {
   // returns how many.
   int outbox_requeue(std::optional<std::int64_t> id, std::int64_t now);
 
+  // --- lifecycle, SLA, surveys (migration 4; store/lifecycle_store.cpp) -----
+  // When the ticket entered `status`, if that is its recorded status.
+  std::optional<std::int64_t> status_since(std::int64_t ticket_id, std::string_view status) const;
+  // Tickets in `status` that entered it (or, unrecorded, were last updated)
+  // at or before `before`, oldest first; when `without_notice` is given,
+  // not those with a timer notice of that kind since they entered it.
+  std::vector<Ticket> tickets_in_status_since(std::string_view status, std::int64_t before, std::size_t limit,
+                                              std::string_view without_notice) const;
+  std::vector<SlaClock> sla_clocks_of(std::int64_t ticket_id) const;
+  // Clocks not met and not paused whose reminder time is at or before `now`
+  // and whose due notice (reminder before the due time, breach after) is
+  // not yet recorded in timer_notices.
+  std::vector<SlaClock> running_sla_clocks(std::int64_t now, std::size_t limit) const;
+  // Paused clocks (their ticket may have left pending/on-hold meanwhile).
+  std::vector<SlaClock> paused_sla_clocks(std::size_t limit) const;
+  bool timer_notice_done(std::int64_t ticket_id, std::string_view kind, std::int64_t due_at) const;
+  // The newest message of a ticket in `direction` by an author of `author_kind`.
+  std::optional<StoredMessage> last_message_of(std::int64_t ticket_id, std::string_view direction,
+                                               std::string_view author_kind) const;
+  // Surveys planned, not sent, due at `now`.
+  std::vector<CsatSurvey> due_surveys(std::int64_t now, std::size_t limit) const;
+  std::optional<CsatSurvey> survey_of(std::int64_t ticket_id) const;
+  // When `customer` was last sent a survey (any ticket).
+  std::optional<std::int64_t> last_survey_sent_to(std::string_view customer) const;
+  std::optional<CsatRating> rating_of(std::int64_t ticket_id) const;
+
   // --- search and reports (issue 7) -----------------------------------------
   // Tickets whose subject or messages (customer mail, agent replies, notes)
   // contain every whitespace-separated term of `query`, in any case; ranked by
@@ -225,6 +252,18 @@ class StoreTransaction {
   // Records an assignment: the agent's last-assigned time, and for
   // round-robin the group's cursor.
   void record_assignment(std::string_view agent, std::string_view round_robin_group, std::int64_t now);
+
+  // --- lifecycle, SLA, surveys (migration 4) ---------------------------------
+  void set_status_since(std::int64_t ticket_id, std::string_view status, std::int64_t since);
+  // Inserts or replaces the clock of (ticket, kind).
+  void put_sla_clock(const SlaClock& clock);
+  // Records a timer action as done; false when it already was (nothing written).
+  bool record_timer_notice(std::int64_t ticket_id, std::string_view kind, std::int64_t due_at, std::int64_t now);
+  // Plans (or re-plans, when not yet sent) the survey of a ticket.
+  void plan_survey(const CsatSurvey& survey);
+  void finish_survey(std::int64_t ticket_id, std::string_view outcome, std::optional<std::int64_t> sent_at);
+  // Inserts or replaces the rating of a ticket.
+  void put_rating(const CsatRating& rating);
 
   void commit();
 

@@ -89,7 +89,8 @@ const std::vector<std::string>& TemplateSet::known_events() {
   static const std::vector<std::string> events = {"ack",           "agent_reply",  "status_pending",
                                                   "status_resolved", "status_closed", "status_reopened",
                                                   "assigned",      "customer_message", "sla_reminder",
-                                                  "sla_breach",    "csat_survey",  "command_error"};
+                                                  "sla_breach",    "csat_survey",  "command_error",
+                                                  "pending_reminder"};
   return events;
 }
 
