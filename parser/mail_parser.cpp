@@ -146,7 +146,10 @@ Message parse_or_throw(std::string_view raw, std::int64_t received_at, const Par
 
   // Stage 5: the reply without quoted history.
   m.reply = extract_reply(m.body);
-  m.language = detect_language(m.subject + "\n" + m.reply, body.first_charset);
+  // The first few KB tell the language as well as the whole text does (a
+  // sequence cut at the end becomes one U+FFFD, which says nothing).
+  std::string sample = m.subject + "\n" + m.reply.substr(0, 4096);
+  m.language = detect_language(sanitize_utf8(sample), body.first_charset);
 
   // Stage 6: written by a machine?
   m.auto_generated = auto_generated_reason(m, body.is_delivery_report);
