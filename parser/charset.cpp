@@ -455,29 +455,55 @@ struct Guess {
   Converted converted;
 };
 
+// uchardet and the trial conversions need a few paragraphs, not a 4 MB
+// body: they see this much, from just before the first byte that is not
+// ASCII (a long English quote must not hide the Chinese text after it).
+constexpr std::size_t kSampleBytes = 64 << 10;
+
+std::string_view sample_of(std::string_view bytes) {
+  std::size_t first = 0;
+  while (first < bytes.size() && static_cast<unsigned char>(bytes[first]) < 0x80 && bytes[first] != 0x1B) ++first;
+  first = first > 64 ? first - 64 : 0;
+  return bytes.substr(first, kSampleBytes);
+}
+
+// The charset to read unlabelled (or mislabelled) bytes with, judged on a
+// sample by trial conversions.
+std::string choose_charset(std::string_view sample) {
+  // ISO-2022-JP is 7-bit: it would pass for UTF-8 but for its escapes.
+  if (sample.find("\x1B$") != std::string_view::npos && convert_widened(sample, "ISO-2022-JP-2").replaced == 0) {
+    return "ISO-2022-JP-2";
+  }
+  if (is_valid_utf8(sample)) return "UTF-8";
+  std::string detected = detect_charset(sample);
+  std::string best;
+  std::size_t best_replaced = 0;
+  if (!detected.empty()) {
+    Converted c = convert_widened(sample, detected);
+    bool trusted = is_multibyte_charset(detected) || non_ascii_count(sample) >= kDetectorMinBytes;
+    if (c.opened && c.replaced == 0 && trusted) return detected;
+    if (c.opened) {
+      best = detected;
+      best_replaced = c.replaced;
+    }
+  }
+  Converted gb = convert(sample, "GB18030");
+  if (gb.replaced == 0 && mostly_cjk(gb.text)) return "GB18030";
+  if (!best.empty() && best_replaced == 0) return best;
+  Converted western = convert(sample, "WINDOWS-1252");
+  if (best.empty() || western.replaced < best_replaced) {
+    best = "WINDOWS-1252";
+    best_replaced = western.replaced;
+  }
+  if (gb.replaced < best_replaced) best = "GB18030";
+  return best;
+}
+
 // Reads bytes whose label is missing, meaningless or wrong.
 Guess guess(std::string_view bytes) {
-  // ISO-2022-JP is 7-bit: it would pass for UTF-8 but for its escapes.
-  if (bytes.find("\x1B$") != std::string_view::npos) {
-    Converted jp = convert_widened(bytes, "ISO-2022-JP-2");
-    if (jp.replaced == 0) return {"ISO-2022-JP-2", std::move(jp)};
-  }
-  if (is_valid_utf8(bytes)) return {"UTF-8", sanitize(bytes)};
-  std::string detected = detect_charset(bytes);
-  Guess best{"", {}};
-  if (!detected.empty()) {
-    Converted c = convert_widened(bytes, detected);
-    bool trusted = is_multibyte_charset(detected) || non_ascii_count(bytes) >= kDetectorMinBytes;
-    if (c.opened && c.replaced == 0 && trusted) return {detected, std::move(c)};
-    if (c.opened) best = {detected, std::move(c)};
-  }
-  Converted gb = convert(bytes, "GB18030");
-  if (gb.replaced == 0 && mostly_cjk(gb.text)) return {"GB18030", std::move(gb)};
-  if (!best.charset.empty() && best.converted.replaced == 0) return best;
-  Converted western = convert(bytes, "WINDOWS-1252");
-  if (best.charset.empty() || western.replaced < best.converted.replaced) best = {"WINDOWS-1252", std::move(western)};
-  if (gb.replaced < best.converted.replaced) best = {"GB18030", std::move(gb)};
-  return best;
+  if (bytes.find("\x1B$") == std::string_view::npos && is_valid_utf8(bytes)) return {"UTF-8", sanitize(bytes)};
+  std::string charset = choose_charset(sample_of(bytes));
+  return {charset, convert_widened(bytes, charset)};
 }
 
 void set_note(std::string* note, std::string text) {
@@ -505,7 +531,8 @@ std::string sanitize_utf8(std::string_view bytes) { return sanitize(bytes).text;
 std::string detect_charset(std::string_view bytes) {
   std::unique_ptr<uchardet, UchardetDeleter> ud(uchardet_new());
   if (!ud) return {};
-  if (uchardet_handle_data(ud.get(), bytes.data(), bytes.size()) != 0) return {};
+  std::string_view sample = sample_of(bytes);
+  if (uchardet_handle_data(ud.get(), sample.data(), sample.size()) != 0) return {};
   uchardet_data_end(ud.get());
   const char* found = uchardet_get_charset(ud.get());
   if (found == nullptr || *found == '\0') return {};

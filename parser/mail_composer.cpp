@@ -187,10 +187,14 @@ Part multipart(std::string_view subtype, const std::vector<Part>& parts, std::st
   std::string boundary = make_boundary(seed, subtype, parts);
   Part m;
   m.headers = "Content-Type: multipart/" + std::string(subtype) + ";\r\n boundary=\"" + boundary + "\"\r\n";
+  std::size_t total = boundary.size() + 8;
+  for (const Part& p : parts) total += p.headers.size() + p.body.size() + boundary.size() + 8;
+  m.body.reserve(total);
   for (const Part& p : parts) {
     // The CRLF before a delimiter belongs to the delimiter (RFC 2046
     // section 5.1.1), so a text ending in a line break keeps it.
-    m.body += "--" + boundary + "\r\n" + p.headers + "\r\n" + p.body + "\r\n";
+    m.body.append("--").append(boundary).append("\r\n").append(p.headers).append("\r\n");
+    m.body.append(p.body).append("\r\n");
   }
   m.body += "--" + boundary + "--\r\n";
   return m;
@@ -248,18 +252,19 @@ std::string compose_mail(const OutgoingMail& mail) {
   }
   out += "MIME-Version: 1.0\r\n";
 
-  std::vector<Part> alternatives = {text_part("plain", text), text_part("html", text_to_html(text))};
-  Part body = multipart("alternative", alternatives, message_id);
-  std::vector<Part> mixed = {body};
+  std::vector<Part> alternatives;
+  alternatives.push_back(text_part("plain", text));
+  alternatives.push_back(text_part("html", text_to_html(text)));
+  std::vector<Part> mixed;
+  mixed.push_back(multipart("alternative", alternatives, message_id));
   for (const Attachment& a : mail.attachments) {
     if (a.truncated) continue;  // its data was not kept: sending an empty file would mislead
     mixed.push_back(attachment_part(a));
   }
-  if (mixed.size() > 1) body = multipart("mixed", mixed, message_id);
+  Part body = mixed.size() > 1 ? multipart("mixed", mixed, message_id) : std::move(mixed.front());
 
-  out += body.headers;
-  out += "\r\n";
-  out += body.body;
+  out.reserve(out.size() + body.headers.size() + body.body.size() + 2);
+  out.append(body.headers).append("\r\n").append(body.body);
   return out;
 }
 
