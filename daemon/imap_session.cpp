@@ -412,6 +412,33 @@ bool ImapSession::add_keyword(std::uint32_t uid, const std::string& keyword, std
   return run_on_selected("UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (" + keyword + ")", "flag", err);
 }
 
+bool ImapSession::add_keyword(const std::vector<std::uint32_t>& uids, const std::string& keyword, std::string* err) {
+  if (!valid_keyword(keyword)) {
+    *err = prefix() + "store: \"" + keyword + "\" is not a valid IMAP keyword";
+    return false;
+  }
+  std::vector<std::uint32_t> sorted = uids;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string set;
+  auto flush = [&]() {
+    if (set.empty()) return true;
+    bool ok = run_on_selected("UID STORE " + set + " +FLAGS.SILENT (" + keyword + ")", "flag", err);
+    set.clear();
+    return ok;
+  };
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;  // a run of consecutive UIDs
+    if (!set.empty()) set += ',';
+    set += std::to_string(sorted[i]);
+    if (j > i) set += ":" + std::to_string(sorted[j]);
+    i = j + 1;
+    if (set.size() > 4000 && !flush()) return false;  // servers limit command lines (RFC 7162 4: 8000+)
+  }
+  return flush();
+}
+
 bool ImapSession::remove_keyword(std::uint32_t uid, const std::string& keyword, std::string* err) {
   if (!valid_keyword(keyword)) {
     *err = prefix() + "store: \"" + keyword + "\" is not a valid IMAP keyword";

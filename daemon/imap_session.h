@@ -80,6 +80,11 @@ class ImapSession {
   bool add_keyword(std::uint32_t uid, const std::string& keyword, std::string* err);
   bool remove_keyword(std::uint32_t uid, const std::string& keyword, std::string* err);
 
+  // The same for many messages at once, as UID sets ("3:7,9"), a few
+  // thousand characters per command: for marking a batch whose ticket
+  // changes have all committed.
+  bool add_keyword(const std::vector<std::uint32_t>& uids, const std::string& keyword, std::string* err);
+
   // Moves the message to another folder: UID MOVE (RFC 6851) when the
   // server has MOVE, else UID COPY + UID STORE \Deleted + UID EXPUNGE
   // (UIDPLUS) or EXPUNGE. A missing target folder ([TRYCREATE]) is created

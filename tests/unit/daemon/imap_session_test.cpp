@@ -59,6 +59,20 @@ TEST_CASE("the search finds only mails not yet marked processed", "[live][imap]"
   CHECK(left == uids);
 }
 
+TEST_CASE("a batch of processed mails is flagged in one go", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  auto uids = folder_with_mails(imap, unique("batch"), 6);
+  INFO(err);
+  // Two runs and a single: "1:2,4:5" style sets.
+  REQUIRE(imap.add_keyword({uids[0], uids[1], uids[3], uids[4], uids[4]}, "$Ticketd", &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[2], uids[5]});
+  REQUIRE(imap.add_keyword(std::vector<std::uint32_t>{}, "$Ticketd", &err));
+  CHECK(imap.connections_opened() == 1);
+}
+
 TEST_CASE("the search walks a large folder in UID windows and misses nothing", "[live][imap]") {
   ImapAccount account = live::imap_account();
   account.search_window = 2;  // 7 mails: windows 1:2, 3:4, 5:6, 7:*
