@@ -330,9 +330,12 @@ bool evaluate_condition(const Condition& c, MailFacts& facts, std::string* why) 
           if (why) *why = std::move(one);
           return true;
         }
-        if (why) failures += (failures.empty() ? "" : "; ") + one;
+        if (why) {
+          if (one.rfind("no: ", 0) == 0) one.erase(0, 4);
+          failures += (failures.empty() ? "" : "; ") + one;
+        }
       }
-      if (why) *why = "none of: " + failures;
+      if (why) *why = "no: none of: " + failures;
       return false;
     }
     case Condition::Kind::kNot: {
