@@ -410,7 +410,7 @@ bool is_multibyte_charset(std::string_view name) {
 }
 
 // True when most non-ASCII characters of a UTF-8 text are CJK ideographs,
-// kana, CJK punctuation or full-width forms: a sign that a GB18030 reading
+// kana, Hangul, CJK punctuation or full-width forms: a sign that a GB18030 reading
 // of unlabelled bytes is the right one and not an accident.
 bool mostly_cjk(std::string_view utf8) {
   std::size_t cjk = 0, other = 0;
@@ -431,7 +431,7 @@ bool mostly_cjk(std::string_view utf8) {
     if (n == 2) cp = (c & 0x1Fu) << 6 | (utf8[i + 1] & 0x3Fu);
     if (n == 3) cp = (c & 0x0Fu) << 12 | (utf8[i + 1] & 0x3Fu) << 6 | (utf8[i + 2] & 0x3Fu);
     if (n == 4) cp = 0x10000;  // supplementary planes: CJK extensions mostly
-    bool is_cjk = (cp >= 0x3000 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+    bool is_cjk = (cp >= 0x3000 && cp <= 0x30FF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x3130 && cp <= 0x318F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
                   (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFFEF) || cp >= 0x10000 ||
                   cp == 0x2014 || cp == 0x2026 || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019;
     (is_cjk ? cjk : other) += 1;

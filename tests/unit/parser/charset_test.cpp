@@ -185,3 +185,28 @@ TEST_CASE("sanitising UTF-8 replaces each broken sequence by one U+FFFD", "[char
   CHECK(sanitize_utf8("a\xFF\xFE" "b") == "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
   CHECK(sanitize_utf8(kOrderText) == kOrderText);
 }
+
+TEST_CASE("a Japanese text cut in its kanji shift does not garble the next one", "[charset]") {
+  // The first text ends inside ESC $ B (JIS X 0208) without shifting back;
+  // the converter is reused, and must start the next text in ASCII.
+  to_utf8("\x1B$B$*@$", "iso-2022-jp");
+  CHECK(to_utf8("abc", "iso-2022-jp") == "abc");
+  CHECK(to_utf8(kIso2022Jp, "iso-2022-jp") == kJapaneseText);
+}
+
+TEST_CASE("a French mail wrongly labelled GB2312 is read as Latin-1", "[charset]") {
+  std::string note;
+  CHECK(to_utf8("Bonjour, merci beaucoup \xE0 vous. Ma commande num\xE9ro 12 est arriv\xE9"
+                "e cass\xE9"
+                "e, pouvez-vous me r\xE9pondre \xE0 ce sujet? \xC0 bient\xF4t, H\xE9l\xE8ne",
+                "gb2312", &note) ==
+        "Bonjour, merci beaucoup à vous. Ma commande numéro 12 est arrivée cassée, pouvez-vous me répondre à ce "
+        "sujet? À bientôt, Hélène");
+  CHECK(note.find("gb2312") != std::string::npos);
+}
+
+TEST_CASE("detection looks past a long English quote to the Chinese text", "[charset]") {
+  std::string english;
+  for (int i = 0; i < 2000; ++i) english += "The quick brown fox jumps over the lazy dog. ";
+  CHECK(to_utf8(english + kGbkParagraph, "") == english + kParagraphText);
+}
