@@ -103,6 +103,22 @@ nlohmann::json ticket_detail_json(const Store& store, const Ticket& ticket) {
                       {"detail", e.detail}});
   }
   out["events"] = events;
+  // The ticket's SLA clocks and its satisfaction rating (daemon/sla.h,
+  // daemon/csat.h; migration 4).
+  auto sla = nlohmann::json::array();
+  for (const auto& c : store.sla_clocks_of(ticket.id)) {
+    sla.push_back({{"kind", c.kind},
+                   {"started", format_time(c.started_at)},
+                   {"remind_at", format_time(c.remind_at)},
+                   {"due", format_time(c.due_at)},
+                   {"state", c.met_at ? "met" : c.paused_at ? "paused" : "running"}});
+  }
+  out["sla"] = sla;
+  out["csat"] = nullptr;
+  if (auto r = store.rating_of(ticket.id)) {
+    out["csat"] = {{"rating", r->rating}, {"comment", r->comment}, {"agent", r->agent},
+                   {"customer", r->customer}, {"at", format_time(r->rated_at)}};
+  }
   return out;
 }
 
