@@ -66,6 +66,7 @@ nlohmann::json message_to_json(const Message& m) {
       {"reply", m.reply},
       {"attachments", attachments},
       {"auto_generated", m.auto_generated ? nlohmann::json(*m.auto_generated) : nlohmann::json(nullptr)},
+      {"language", m.language},
       {"notes", m.notes},
   };
   if (!m.bounced_message_id.empty()) out["bounced_message_id"] = m.bounced_message_id;
@@ -84,6 +85,7 @@ std::string message_to_text(const Message& m) {
   out += fmt::format("Subject:     {}\n", m.subject);
   out += fmt::format("Date:        {}{}\n", iso8601(m.date_utc), m.date_from_header ? "" : " (time of receipt)");
   out += fmt::format("Automatic:   {}\n", m.auto_generated ? *m.auto_generated : "no");
+  if (!m.language.empty()) out += fmt::format("Language:    {}\n", m.language);
   for (const auto& a : m.attachments) {
     out += fmt::format("Attachment:  {} ({}, {} bytes{})\n", a.filename, a.content_type, a.size,
                        a.is_inline ? ", inline" : "");
