@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "daemon/agent_mail.h"
+#include "daemon/agent_notifications.h"
 #include "daemon/csat_intake.h"
 #include "daemon/loop_guard.h"
 #include "daemon/outgoing_mail.h"
@@ -107,6 +109,16 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     return take_rating_mail(message, *token, mail, key, config_, store_, now);
   }
 
+  // Stage: an agent's signed reply (issue 6): answers the customer and runs
+  // commands; a mail from an agent's address without a valid token goes on
+  // as a customer's, and `agent.refused` says why (anti-spoofing).
+  AgentMailMatch agent = recognise_agent_mail(message, config_);
+  if (agent.agent) {
+    if (auto done = AgentMailStage(config_, store_, templates_, log_).process(agent, message, mail, key, now)) {
+      return *done;
+    }
+  }
+
   // Stage: thread.
   ThreadMatch match = find_thread(message, store_, ThreadingPolicy{config_.lifecycle.reopen_window_days * 86400}, now);
   if (match.ticket) {
@@ -147,6 +159,9 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     if (!is_own_address(config_, cc.address)) transaction.add_participant(ticket.id, cc.address);
   }
   transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
+  if (!agent.refused.empty()) {
+    transaction.add_event(event(ticket.id, now, Actor::system("anti-spoofing"), "agent-refused", agent.refused));
+  }
   if (outcome.kind == IntakeOutcome::Kind::follow_up) {
     transaction.add_event(event(ticket.id, now, customer, "message", match.how));
     // The lifecycle (daemon/ticket_lifecycle.h): a customer writing again
@@ -164,6 +179,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     transaction.add_event(event(ticket.id, now, Actor::system("parser"), "parse-note", note));
   }
 
+  const std::string assignee_before = ticket.assignee;
   apply_rules(rules, &ticket, transaction, now);
   transaction.update_ticket(ticket, now);
   if (outcome.kind == IntakeOutcome::Kind::new_ticket) {
@@ -206,6 +222,10 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     outcome.detail = match.how;
   }
   queue_rule_replies(rules, ticket, message, *mailbox, config_, templates_, store_, transaction, now);
+  // Tell the agents: the new assignee, or whoever works the ticket (issue 6).
+  std::string notified = notify_agents_of_customer_mail(message, ticket, assignee_before, rules.assigned_by, *mailbox,
+                                                        config_, templates_, transaction, now);
+  if (!notified.empty()) outcome.detail += "; " + notified;
 
   transaction.record_processed(mail.source, mail.mailbox, key, ticket.id, now);
   transaction.commit();
