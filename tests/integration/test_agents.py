@@ -61,10 +61,11 @@ class AgentsByMail(unittest.TestCase):
 
     # -- helpers
 
-    def open_ticket(self):
+    def open_ticket(self, extra_headers=""):
         """Alice writes; returns (ticket number, bob's notification)."""
         raw = customer_mail(f"Alice Martin <{self.alice}>", self.ticketd.support, "Cannot log in",
-                            "Hello,\nmy password reset link does not work.\n", "first@alice.example")
+                            "Hello,\nmy password reset link does not work.\n", "first@alice.example",
+                            extra_headers=extra_headers)
         self.servers.deliver("support", raw)
         self.ticketd.run_once()
         number = self.ticketd.tickets()[0]["number"]
@@ -183,6 +184,29 @@ class AgentsByMail(unittest.TestCase):
         mails = self.servers.wait_for_messages("alice", 2)
         self.assert_answer_to_alice(mails[1], number, "I reset your account; you can log in now.")
         self.assertEqual(self.ticketd.ticket(number)["status"], "pending")
+
+    def test_a_reply_to_the_plain_address_naming_our_signed_message_id_counts_and_reaches_the_cc(self):
+        # The agent's client ignored Reply-To: only In-Reply-To/References
+        # (our Message-ID signed for bob) prove the ticket. Carol was copied
+        # on Alice's mail, so she gets the answer too; #canned adds a canned
+        # answer from the templates.
+        carol = self.servers.address("carol")
+        number, notice = self.open_ticket(extra_headers=f"Cc: Carol <{carol}>\r\n")
+        reply = self.thunderbird_reply(notice, "#canned refund-received\nHello Alice, see below.",
+                                       "plain1@bob.example", to=self.ticketd.support)
+        self.send_as(self.bob, [self.ticketd.support], reply)
+        self.servers.wait_for_messages("support", 2)
+        self.ticketd.run_once()
+        answer = self.assert_answer_to_alice(self.servers.wait_for_messages("alice", 2)[1], number,
+                                             "Hello Alice, see below.")
+        body = answer.get_body(("plain",)).get_content()
+        self.assertIn("We have received your refund request", body)
+        self.assertNotIn("#canned", body)
+        self.assertIn(carol, answer["Cc"])
+        copy = parse(self.servers.wait_for_messages("carol", 1)[0])
+        self.assertEqual(copy["Message-ID"], answer["Message-ID"])
+        agent_mail = [e for e in self.events(number) if e["what"] == "agent-mail"]
+        self.assertIn("signed In-Reply-To", agent_mail[0]["detail"])
 
     def test_a_note_reaches_no_customer(self):
         number, notice = self.open_ticket()
