@@ -349,7 +349,11 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
       }
       options.cc.push_back(Address{"", address});
     }
-    options.attachments = message.attachments;
+    // Files the agent attached go to the customer; inline parts (Outlook's
+    // signature logos, referenced by a Content-ID in HTML we do not send) do not.
+    for (const auto& attachment : message.attachments) {
+      if (!attachment.is_inline) options.attachments.push_back(attachment);
+    }
     TicketMailRequest request{"reply", "agent_reply", "", Address{ticket.requester_name, ticket.requester_address},
                               parent.message_id.empty() ? nullptr : &parent,
                               {{"reply", public_text}, {"agent_name", agent.name}}};

@@ -5,6 +5,7 @@ unless --keep is given."""
 
 import argparse
 import email
+import json
 import email.policy
 import os
 import shutil
@@ -58,6 +59,39 @@ lead = "li.na"
 
 def banner(text):
     print("\n" + "=" * 78 + "\n" + text + "\n" + "=" * 78, flush=True)
+
+
+def agent_reply_demo(servers, run, agent_users):
+    """The first agent who got a notification replies to it the way
+    Thunderbird does (quoted history below an attribution line); ticketd sends
+    the customer only the new text, from the support address."""
+    for agent in agent_users:
+        notices = servers.messages(agent)
+        if not notices:
+            continue
+        notice = email.message_from_bytes(notices[0], policy=email.policy.default)
+        print(f"--- {agent}@ got: {notice['Subject']}\n    Reply-To: {notice['Reply-To']}")
+        reply_to = notice["Reply-To"].split("<")[-1].strip(">")
+        quoted = "".join("> " + line + "\n" for line in notice.get_body(("plain",)).get_content().splitlines())
+        body = ("#priority high\n\nHello,\n\nthank you, we are looking into it and will write again today.\n\n"
+                f"On Mon, 16 Nov 2026 10:02, Example Support wrote:\n{quoted}")
+        raw = (f"From: {agent} <{servers.address(agent)}>\r\nTo: {reply_to}\r\n"
+               f"Subject: Re: {notice['Subject']}\r\nMessage-ID: <demo-reply@{servers.domain}>\r\n"
+               f"In-Reply-To: {notice['Message-ID']}\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+               + body.replace("\n", "\r\n")).encode("utf-8")
+        servers.deliver("support", raw)
+        print(f"--- {agent} replied with '#priority high' and two lines of text; `ticketd run --once`")
+        run("run", "--once")
+        number = notice["X-Ticketd-Ticket"]
+        customer = json.loads(run("tickets", "show", number, "--json", show=False).stdout)["requester"]["address"]
+        answer = email.message_from_bytes(servers.messages(customer.split("@")[0])[-1], policy=email.policy.default)
+        print(f"--- the customer {customer} got: {answer['Subject']}\n    From: {answer['From']}   "
+              f"In-Reply-To: {answer['In-Reply-To']}")
+        for line in answer.get_body(("plain",)).get_content().strip().splitlines():
+            print("    | " + line)
+        return
+    print("(no agent was notified)")
 
 
 def main():
@@ -140,6 +174,9 @@ display_name = "Example Support"
                 body = msg.get_body(("plain",)).get_content().strip().splitlines()
                 for line in body[:6]:
                     print("    | " + line)
+        banner("An agent answers from their own mail client (issue 6)")
+        agent_reply_demo(servers, run, agent_users)
+
         banner("ticketd outbox list")
         run("outbox", "list")
         if args.keep:
