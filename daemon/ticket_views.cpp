@@ -114,6 +114,12 @@ nlohmann::json ticket_detail_json(const Store& store, const Ticket& ticket) {
                    {"state", c.met_at ? "met" : c.paused_at ? "paused" : "running"}});
   }
   out["sla"] = sla;
+  // A ticket opened by a reply to one closed too long ago (DESIGN.md,
+  // threading) names the ticket it follows on from.
+  out["follows_ticket"] = nullptr;
+  if (ticket.linked_ticket_id) {
+    if (auto older = store.ticket_by_id(*ticket.linked_ticket_id)) out["follows_ticket"] = older->number;
+  }
   out["csat"] = nullptr;
   if (auto r = store.rating_of(ticket.id)) {
     out["csat"] = {{"rating", r->rating}, {"comment", r->comment}, {"agent", r->agent},

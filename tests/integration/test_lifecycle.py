@@ -52,6 +52,7 @@ class Lifecycle(unittest.TestCase):
 
             [lifecycle]
             auto_close_resolved_days = 3
+            reopen_window_days = 10
 
             [sla]
             reminder_share = 0.75
@@ -239,6 +240,29 @@ class Lifecycle(unittest.TestCase):
         last = self.events(number, "status")[-1]
         self.assertEqual(last["actor"]["kind"], "system")
         self.assertIn("resolved -> closed", last["detail"])
+
+    def test_a_reply_reopens_a_closed_ticket_within_the_window_and_opens_a_linked_one_after(self):
+        number = self.new_ticket("Cannot print invoices", "print1@carol.example")
+        self.at(self.t0, "tickets", "update", str(number), "--status", "closed")
+        self.servers.deliver("support", customer_mail(
+            f"Carol Lin <{self.carol}>", self.ticketd.support, f"Re: [#{number}] Cannot print invoices",
+            "It happens again.\n", "print2@carol.example", in_reply_to="print1@carol.example"))
+        self.cycle(self.t0 + 9 * DAY)
+        detail = self.ticketd.ticket(number)
+        self.assertEqual(detail["status"], "open")
+        self.assertEqual(len(self.events(number, "reopened")), 1)
+        reopened = wait_until(lambda: [m for m in self.mails("carol") if "Reopened" in m["Subject"]])
+        self.assertEqual(reopened[0]["In-Reply-To"], "<print2@carol.example>")
+
+        self.at(self.t0 + 9 * DAY, "tickets", "update", str(number), "--status", "closed")
+        self.servers.deliver("support", customer_mail(
+            f"Carol Lin <{self.carol}>", self.ticketd.support, f"Re: [#{number}] Cannot print invoices",
+            "And once more, weeks later.\n", "print3@carol.example", in_reply_to="print2@carol.example"))
+        self.cycle(self.t0 + 20 * DAY)
+        self.assertEqual(self.ticketd.ticket(number)["status"], "closed")
+        newer = [t for t in self.ticketd.tickets() if t["number"] != number]
+        self.assertEqual(len(newer), 1)
+        self.assertEqual(self.ticketd.ticket(newer[0]["number"])["follows_ticket"], number)
 
 
 if __name__ == "__main__":

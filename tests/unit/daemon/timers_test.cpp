@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "lifecycle_fixture.h"
 
 namespace ticketd {
@@ -175,6 +177,33 @@ TEST_CASE("due times are shown in the desk's local time", "[timers]") {
   set_time_zone(&hours, zone);
   CHECK(format_local_time(hours, kMonday0900Utc) == "2026-11-23 17:00 (+08:00)");
   CHECK(format_local_time(BusinessHours::always_open(), kMonday0900Utc) == "2026-11-23 09:00 (+00:00)");
+}
+
+}  // namespace
+}  // namespace ticketd
+
+namespace ticketd {
+namespace {
+
+// Not run by default (hidden tag): `daemon_tests "[timers-bench]"` prints
+// how long one timers cycle takes over a busy desk.
+TEST_CASE("timers over 2000 urgent tickets at reminder time and at breach time", "[.][timers-bench]") {
+  testing::Desk desk;
+  desk.config.sla.urgent.first_response_minutes = 60;
+  for (int i = 0; i < 2000; ++i) desk.open_ticket(testing::kMonday0900Utc, "urgent");
+  auto timed = [&](std::int64_t now) {
+    auto start = std::chrono::steady_clock::now();
+    TimerRun run = run_timers(desk.config, *desk.store, desk.templates, desk.log, now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    WARN(run.summary() << " in " << ms.count() << " ms");
+    return run;
+  };
+  CHECK(timed(testing::kMonday0900Utc + 45 * 60).sla_reminders == 500);  // one batch per cycle
+  timed(testing::kMonday0900Utc + 45 * 60);
+  timed(testing::kMonday0900Utc + 45 * 60);
+  CHECK(timed(testing::kMonday0900Utc + 45 * 60).sla_reminders == 500);
+  CHECK(timed(testing::kMonday0900Utc + 45 * 60).total() == 0);  // nothing left: no crowding by done notices
+  CHECK(timed(testing::kMonday0900Utc + 3600).sla_breaches == 500);
 }
 
 }  // namespace
