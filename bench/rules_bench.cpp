@@ -74,9 +74,11 @@ std::string sample_mail() {
   return mail;
 }
 
-// 1,000 rules over every kind of condition, most of which do not match this
-// mail (as in life: a mail matches a few rules of many); every 100th is a
-// billing rule that does, so actions are taken too.
+// 1,000 rules over every kind of condition, most of which do not match a
+// given mail (as in life: a mail matches a few rules of many); every 100th
+// is a billing rule that matches the built-in mail, so actions are taken
+// too. Each matching rule costs more than a miss (its trace line, its
+// explanation, its actions): the figures say how many matched.
 std::string generate_rules(int count) {
   static const char* kWords[] = {"路由器", "交换机", "CloudBox", "NetGuard", "备份", "同步", "登录", "密码", "license",
                                  "upgrade", "webhook", "API", "存储", "带宽", "证书", "域名"};
@@ -102,7 +104,10 @@ std::string generate_rules(int count) {
         out << "when = { any = [{ field = \"header:X-Campaign-" << i
             << "\", exists = true }, { field = \"attachment_name\", ends_with = \".x" << i << "\" }] }\n";
         break;
-      case 6: out << "when = { not = { field = \"body\", contains = \"订单号\" } }\n"; break;
+      case 6:
+        out << "when = { all = [{ field = \"subject\", contains = \"" << w
+            << "\" }, { not = { field = \"body\", contains = \"订单号\" } }] }\n";
+        break;
       case 7: out << "when = { field = \"body\", regex = '(" << w << "|编号" << i << ")[：:]?\\s*\\d{4}' }\n"; break;
       case 8: out << "when = { field = \"from\", in_list = \"bench-list.txt\" }\n"; break;
       case 9:

@@ -157,7 +157,10 @@ Decision evaluate_rules(const RuleSet& rules, const Message& message, const Tick
     } else {
       actions += n;
       apply_actions(rule, &d, &trace);
-      facts.decision_changed();
+      const RuleActions& a = rule.then;
+      if (!a.add_tags.empty() || !a.remove_tags.empty() || a.priority || a.group || a.status || a.assign_agent ||
+          a.assign_strategy)
+        facts.decision_changed();  // ticket-state fields read anew by later rules
     }
     if (rule.stop) {
       d.stopped_by = rule.name;
