@@ -56,7 +56,11 @@ RuleOutcome run_rules(const RuleSet* rules, const Message& message, const Ticket
                       const Config& config, std::int64_t now) {
   RuleOutcome outcome;
   if (!rules) return outcome;
-  outcome.decision = evaluate_rules(*rules, message, facts, now);
+  // The daemon records what rules did, not every rule that did not match:
+  // tracing misses costs several times the parse of the mail.
+  EvaluationOptions options;
+  options.trace_misses = false;
+  outcome.decision = evaluate_rules(*rules, message, facts, now, options);
   const Decision& d = *outcome.decision;
   if (d.assignee) {
     outcome.assigned_agent = d.assignee->value;
