@@ -182,10 +182,14 @@ std::vector<Ticket> Store::list_tickets(const TicketFilter& filter) const {
     add(filter.assignee, " AND assignee=?");
     add(filter.requester, " AND requester_address=? COLLATE NOCASE");
     add(filter.tag, " AND id IN (SELECT ticket_id FROM ticket_tags WHERE tag=?)");
+    if (filter.overdue_at) {
+      sql += " AND id IN (SELECT ticket_id FROM sla_clocks WHERE met_at IS NULL AND paused_at IS NULL AND due_at < ?)";
+    }
     sql += " ORDER BY number DESC LIMIT ?";
     SQLite::Statement q(*db_, sql);
     int i = 1;
     for (const auto& arg : args) q.bind(i++, arg);
+    if (filter.overdue_at) q.bind(i++, *filter.overdue_at);
     q.bind(i, static_cast<std::int64_t>(filter.limit));
     std::vector<Ticket> tickets;
     while (q.executeStep()) tickets.push_back(read_ticket(q));

@@ -51,6 +51,9 @@ struct TicketFilter {
   std::optional<std::string> assignee;
   std::optional<std::string> tag;
   std::optional<std::string> requester;
+  // Overdue: an SLA target (sla_clocks, migration 4) not met, not paused,
+  // whose due time is before this moment.
+  std::optional<std::int64_t> overdue_at;
   std::size_t limit = 100;
 };
 
