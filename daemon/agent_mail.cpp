@@ -421,7 +421,7 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
           break;
         }
       }
-      queue_agent_notices(notice, {assignee}, ticket, *mailbox, config_, templates_, transaction, now);
+      queue_agent_notices(notice, {assignee}, ticket, *mailbox, config_, templates_, store_, transaction, now);
     }
   }
 

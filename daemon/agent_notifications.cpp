@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 
 #include "daemon/outgoing_mail.h"
 #include "daemon/reply_tokens.h"
+#include "daemon/sla.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -25,9 +27,24 @@ std::vector<const AgentConfig*> agents_to_notify(const Ticket& ticket, const Con
   return agents;
 }
 
+namespace {
+
+// "2026-11-23 09:30 UTC", or "-" when no SLA clock runs.
+std::string due_text(std::optional<std::int64_t> due) {
+  if (!due) return "-";
+  std::time_t t = static_cast<std::time_t>(*due);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min);
+}
+
+}  // namespace
+
 int queue_agent_notices(const AgentNotice& notice, const std::vector<const AgentConfig*>& agents,
                         const Ticket& ticket, const MailboxConfig& mailbox, const Config& config,
-                        const TemplateSet& templates, StoreTransaction& transaction, std::int64_t now) {
+                        const TemplateSet& templates, const Store& store, StoreTransaction& transaction,
+                        std::int64_t now) {
   Signer signer(config.security.secret);
   if (!signer.usable() || ticket.spam) return 0;
   std::string tags;
@@ -50,7 +67,8 @@ int queue_agent_notices(const AgentNotice& notice, const std::vector<const Agent
                       {"customer_text", notice.customer_text},
                       {"tags", tags.empty() ? "-" : tags},
                       {"group", ticket.group.empty() ? "-" : ticket.group},
-                      {"reason", notice.reason}};
+                      {"reason", notice.reason},
+                      {"due", due_text(sla_next_due(store, ticket.id))}};
     TicketMailOptions options;
     options.language = agent->language;
     options.reply_to = Address{mailbox.display_name,
@@ -69,8 +87,8 @@ int queue_agent_notices(const AgentNotice& notice, const std::vector<const Agent
 std::string notify_agents_of_customer_mail(const Message& message, const Ticket& ticket,
                                            const std::string& assignee_before, const std::string& assigned_by,
                                            const MailboxConfig& mailbox, const Config& config,
-                                           const TemplateSet& templates, StoreTransaction& transaction,
-                                           std::int64_t now) {
+                                           const TemplateSet& templates, const Store& store,
+                                           StoreTransaction& transaction, std::int64_t now) {
   if (config.agents.empty() || ticket.spam || message.auto_generated) return {};
   AgentNotice notice;
   notice.customer_text = message.reply.empty() ? message.body : message.reply;
@@ -86,7 +104,7 @@ std::string notify_agents_of_customer_mail(const Message& message, const Ticket&
     notice.reason = "the customer wrote";
     agents = agents_to_notify(ticket, config);
   }
-  int queued = queue_agent_notices(notice, agents, ticket, mailbox, config, templates, transaction, now);
+  int queued = queue_agent_notices(notice, agents, ticket, mailbox, config, templates, store, transaction, now);
   if (queued == 0) return {};
   return queued == 1 ? fmt::format("agent {} notified", agents.front()->name)
                      : fmt::format("{} agents notified", queued);

@@ -5,7 +5,8 @@
 // is not away; when it has no group either, every agent who is not away.
 // What: template "assigned" (the ticket was just given to the agent) or
 // "customer_message" (the customer wrote), in the agent's language, with
-// the customer's new text, number, status, priority, group and tags.
+// the customer's new text, number, status, priority, group, tags and the
+// next SLA due time (daemon/sla.h), in UTC.
 // How: From the support address, Reply-To the agent's signed reply address
 // (daemon/reply_tokens.h), a Message-ID signed for that agent, threaded on
 // the customer's mail (so the agent's client groups a ticket's mails and
@@ -27,6 +28,7 @@
 
 namespace ticketd {
 
+class Store;
 class StoreTransaction;
 
 // The agents to notify about `ticket`, as described above.
@@ -42,9 +44,11 @@ struct AgentNotice {
 
 // Queues `notice` to each of `agents` (see above); returns how many mails
 // were queued.
+// `store` reads the SLA clocks (it sees the transaction's own writes).
 int queue_agent_notices(const AgentNotice& notice, const std::vector<const AgentConfig*>& agents,
                         const Ticket& ticket, const MailboxConfig& mailbox, const Config& config,
-                        const TemplateSet& templates, StoreTransaction& transaction, std::int64_t now);
+                        const TemplateSet& templates, const Store& store, StoreTransaction& transaction,
+                        std::int64_t now);
 
 // The intake's call, after the rules ran on a customer's mail: "assigned" to
 // a new assignee, otherwise "customer_message" to agents_to_notify().
@@ -52,7 +56,7 @@ int queue_agent_notices(const AgentNotice& notice, const std::vector<const Agent
 std::string notify_agents_of_customer_mail(const Message& message, const Ticket& ticket,
                                            const std::string& assignee_before, const std::string& assigned_by,
                                            const MailboxConfig& mailbox, const Config& config,
-                                           const TemplateSet& templates, StoreTransaction& transaction,
-                                           std::int64_t now);
+                                           const TemplateSet& templates, const Store& store,
+                                           StoreTransaction& transaction, std::int64_t now);
 
 }  // namespace ticketd

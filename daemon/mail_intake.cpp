@@ -224,7 +224,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   queue_rule_replies(rules, ticket, message, *mailbox, config_, templates_, store_, transaction, now);
   // Tell the agents: the new assignee, or whoever works the ticket (issue 6).
   std::string notified = notify_agents_of_customer_mail(message, ticket, assignee_before, rules.assigned_by, *mailbox,
-                                                        config_, templates_, transaction, now);
+                                                        config_, templates_, store_, transaction, now);
   if (!notified.empty()) outcome.detail += "; " + notified;
 
   transaction.record_processed(mail.source, mail.mailbox, key, ticket.id, now);

@@ -42,6 +42,9 @@ class AgentsByMail(unittest.TestCase):
             [security]
             secret_file = "{key}"
 
+            [sla.normal]
+            first_response_minutes = 240
+
             [[agent]]
             name = "bob"
             addresses = ["{self.bob}"]
@@ -143,6 +146,7 @@ class AgentsByMail(unittest.TestCase):
         body = notice.get_body(("plain",)).get_content()
         self.assertIn("my password reset link does not work.", body)
         self.assertIn("normal", body)  # priority
+        self.assertRegex(body, r"SLA due:\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC")
         kinds = [m["kind"] for m in self.ticketd.outbox()]
         self.assertEqual(sorted(kinds), ["ack", "notify"])
 
