@@ -199,6 +199,7 @@ std::string ImapSession::folder_url(const Selected& folder, bool with_uidvalidit
 bool ImapSession::perform(const std::string& url, const std::string* custom, const std::string* upload,
                           std::string* body, const char* what, std::string* err) {
   unreachable_ = false;
+  too_large_ = false;
   if (!curl_->easy) {
     *err = prefix() + "libcurl could not start";
     return false;
@@ -258,6 +259,7 @@ bool ImapSession::perform(const std::string& url, const std::string* custom, con
   }
 
   unreachable_ = is_connection_failure(rc);
+  too_large_ = curl_->body_too_large;
   const Curl::Tagged* no = curl_->refusal();
   if (no && (no->verb == "LOGIN" || no->verb == "AUTHENTICATE")) {
     *err = prefix() + "login failed: " + no->text;

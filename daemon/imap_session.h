@@ -101,6 +101,10 @@ class ImapSession {
   // dropped, TLS), false when the server answered and said no.
   bool unreachable() const { return unreachable_; }
 
+  // After fetch() failed: true when the mail exceeds max_message_bytes. It
+  // will never fit, so the caller must not retry it forever.
+  bool too_large() const { return too_large_; }
+
   // Connections opened so far (1 after any number of calls on a healthy one).
   long connections_opened() const { return connections_opened_; }
 
@@ -131,6 +135,7 @@ class ImapSession {
   bool has_selected_ = false;
   std::vector<std::string> capabilities_;  // empty: not asked on this connection yet
   bool unreachable_ = false;
+  bool too_large_ = false;
   long connections_opened_ = 0;
 };
 

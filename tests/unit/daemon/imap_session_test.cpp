@@ -124,6 +124,8 @@ TEST_CASE("a mail larger than the configured limit is refused with its size", "[
   std::string raw;
   CHECK_FALSE(imap.fetch(uids[0], &raw, &err));
   CHECK_THAT(err, Catch::Contains("larger than 1000 bytes"));
+  CHECK(imap.too_large());
+  CHECK_FALSE(imap.unreachable());
 }
 
 TEST_CASE("fetching a mail someone already moved away says which UID is gone", "[live][imap]") {
@@ -134,6 +136,7 @@ TEST_CASE("fetching a mail someone already moved away says which UID is gone", "
   CHECK_FALSE(imap.fetch(999999, &raw, &err));
   CHECK_THAT(err, Catch::Contains("no message with UID 999999"));
   CHECK_FALSE(imap.unreachable());
+  CHECK_FALSE(imap.too_large());
 }
 
 TEST_CASE("a processed mail moves to the folder 已处理 and is readable there", "[live][imap]") {
