@@ -3,6 +3,7 @@
 // the support figures (daemon/report_figures.h) for a period, default the
 // last 30 days up to now. Dates are local days at the UTC offset; --until is
 // inclusive of its day ("--until 2026-11-30" reports the 30th too).
+// Response and resolution times count the config's [business_hours].
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -16,7 +17,7 @@ namespace ticketd {
 namespace {
 
 struct ReportArgs {
-  std::string since, until, by, format = "table", utc_offset = "+00:00";
+  std::string since, until, by, format = "table", utc_offset;
 };
 
 }  // namespace
@@ -32,16 +33,24 @@ void add_report_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--format", args->format, "table, json, csv or html")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}))
       ->capture_default_str();
-  cmd->add_option("--utc-offset", args->utc_offset, "where days begin, e.g. +08:00")->capture_default_str();
+  cmd->add_option("--utc-offset", args->utc_offset,
+                  "where days begin, e.g. +08:00 (default: the [business_hours] time zone, else UTC)");
   cmd->callback([&global, args] {
+    auto config = load_config_or_report(global.config_path, &global.exit_code);
+    if (!config) return;
     ReportOptions options;
-    if (!parse_utc_offset(args->utc_offset, &options.day_offset_minutes)) {
+    // Times count in the desk's [business_hours] (all day, every day when
+    // none are configured); days begin at their local midnight unless
+    // --utc-offset says otherwise.
+    options.hours = config->business_hours;
+    std::int64_t now = now_seconds();
+    options.day_offset_minutes = utc_offset_at(options.hours, now);
+    if (!args->utc_offset.empty() && !parse_utc_offset(args->utc_offset, &options.day_offset_minutes)) {
       fmt::print(stderr, "--utc-offset: \"{}\" is not an offset like +08:00\n", args->utc_offset);
       global.exit_code = kExitUsage;
       return;
     }
     std::string err;
-    std::int64_t now = now_seconds();
     options.until = local_midnight(now, options.day_offset_minutes) + 86400;
     if (!args->until.empty()) {
       if (!parse_report_date(args->until, options.day_offset_minutes, &options.until, &err)) {
@@ -64,8 +73,6 @@ void add_report_command(CLI::App& app, GlobalOptions& global) {
     }
     if (!args->by.empty()) parse_report_grouping(args->by, &options.by);
 
-    auto config = load_config_or_report(global.config_path, &global.exit_code);
-    if (!config) return;
     auto store = open_store_or_report(*config, &global.exit_code);
     if (!store) return;
     Report report;

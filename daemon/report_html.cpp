@@ -28,14 +28,17 @@ std::string esc(std::string_view s) {
   return out;
 }
 
-// A "nice" axis maximum (1, 2, 5 x 10^k) at or above `v`.
-double nice_max(double v) {
+// A "nice" step (1, 2, 5 x 10^k) at or above `v`.
+double nice_step(double v) {
   if (v <= 0) return 1;
   double p = std::pow(10.0, std::floor(std::log10(v)));
   for (double m : {1.0, 2.0, 5.0, 10.0})
     if (m * p >= v) return m * p;
   return 10 * p;
 }
+
+// The axis maximum: four nice steps, whole numbers for counts of tickets.
+double nice_max(double v) { return 4 * std::max(1.0, nice_step(v / 4)); }
 
 constexpr int kWidth = 1000, kHeight = 260, kLeft = 50, kRight = 20, kTop = 30, kBottom = 40;
 
@@ -66,10 +69,10 @@ std::string bar_chart(const std::string& id, const std::string& title, const std
   svg += axes(max, title);
   int plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   double slot = labels.empty() ? plot_w : static_cast<double>(plot_w) / static_cast<double>(labels.size());
-  double bar = std::max(1.0, slot * 0.38);
+  double bar = std::clamp(slot * 0.38, 1.0, 40.0);  // one wide key must not become a wall of colour
   std::size_t every = std::max<std::size_t>(1, labels.size() / 12);  // at most ~12 labels on the axis
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    double x = kLeft + slot * static_cast<double>(i) + slot * 0.1;
+    double x = kLeft + slot * static_cast<double>(i) + (slot - 2 * bar) / 2;  // the pair centred in its slot
     auto rect = [&](double v, double dx, const char* cls, const char* name) {
       double h = plot_h * v / max;
       svg += fmt::format(R"(<rect class="bar {}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">)"
