@@ -52,7 +52,16 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& sto
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;
     std::string raw;
-    if (!imap.fetch(uid, &raw, &err)) return fail(err);
+    if (!imap.fetch(uid, &raw, &err)) {
+      // A mail over the size limit must not block the mail behind it: it
+      // stays unprocessed on the server (nothing is lost) for an admin to
+      // look at, and the rest of the mailbox goes on.
+      if (imap.too_large()) {
+        log.error("{}: UID {} skipped, left unprocessed on the server: {}", mailbox.name, uid, err);
+        continue;
+      }
+      return fail(err);
+    }
     ++run.fetched;
     IncomingMail mail{mailbox.name, std::move(raw), MailSource{mailbox.name, uidvalidity, uid}, clock()};
     IntakeOutcome outcome;
