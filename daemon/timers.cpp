@@ -73,7 +73,10 @@ void queue_agent_notice(const Config& config, const TemplateSet& templates, Stor
   if (!mailbox) mailbox = &config.mailboxes.front();
   values.try_emplace("agent_name", name);
   Ticket for_agent = ticket;
-  for_agent.language = mailbox->language;  // the desk's language, not the customer's
+  // The agent's language ([[agent]] language), else the desk's; never the
+  // customer's.
+  const AgentConfig* agent = config.agent(name);
+  for_agent.language = agent && !agent->language.empty() ? agent->language : mailbox->language;
   TicketMailRequest request{"notify", event_name, "auto-generated", Address{name, address}, nullptr, values};
   TicketMail mail = make_ticket_mail(request, for_agent, *mailbox, config, templates, now);
   if (!mail.fallback_reason.empty()) log.warning("template fallback for ticket #{}: {}", ticket.number, mail.fallback_reason);
