@@ -66,6 +66,7 @@ struct Runtime {
   std::unique_ptr<Store> store;
   TemplateSet templates;
   LoadedRules rules;
+  std::string rules_fingerprint;  // of config.rules_dir when `rules` was loaded
   std::unique_ptr<MailIntake> intake;
   std::map<std::string, std::unique_ptr<ImapSession>> imap;  // by mailbox name
   std::unique_ptr<SmtpSession> smtp;
@@ -77,6 +78,7 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
   runtime->store = open_store_or_report(runtime->config, exit_code);
   if (!runtime->store) return nullptr;
   runtime->templates = load_templates_with_warnings(runtime->config);
+  if (!runtime->config.rules_dir.empty()) runtime->rules_fingerprint = rules_fingerprint(runtime->config.rules_dir);
   runtime->rules = load_rules_or_keep(runtime->config, std::move(previous_rules), log);
   runtime->intake = std::make_unique<MailIntake>(runtime->config, *runtime->store, runtime->templates,
                                                  runtime->rules.get(), log);
@@ -87,6 +89,18 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
   const auto& s = runtime->config.smtp;
   runtime->smtp = std::make_unique<SmtpSession>(SmtpAccount{s.url, s.user, s.password, s.verify_tls, s.require_tls});
   return runtime;
+}
+
+// Rules edited on disk are reloaded at the next cycle; a broken edit is
+// refused (logged with file:line:column) and the running rules stay.
+void reload_rules_if_changed(Runtime& runtime, Log& log) {
+  if (runtime.config.rules_dir.empty()) return;
+  std::string fingerprint = rules_fingerprint(runtime.config.rules_dir);
+  if (fingerprint == runtime.rules_fingerprint) return;
+  runtime.rules_fingerprint = fingerprint;
+  log.info("rules in {} changed on disk: reloading", runtime.config.rules_dir);
+  runtime.rules = load_rules_or_keep(runtime.config, runtime.rules, log);
+  runtime.intake->set_rules(runtime.rules.get());
 }
 
 // When a server fails, the next attempt waits poll_seconds * 2^(failures-1),
@@ -246,6 +260,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
         if (signal == 0) sd_notify(0, "WATCHDOG=1");
       }
       if (signal == SIGTERM || signal == SIGINT) break;
+      reload_rules_if_changed(*runtime, log);
       if (signal == SIGHUP) {
         sd_notify(0, "RELOADING=1");
         log.info("SIGHUP: reloading {}", global.config_path);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -17,5 +18,11 @@ using LoadedRules = std::shared_ptr<const RuleSet>;
 // rules from how many files; on failure logs every error line and returns
 // `previous` (which may be null: no rules). No rules_dir: returns null.
 LoadedRules load_rules_or_keep(const Config& config, LoadedRules previous, Log& log);
+
+// A fingerprint of the rules directory: the names, sizes and modification
+// times of its files. The daemon compares it each cycle and reloads when it
+// changes, so an admin's edit takes effect without a SIGHUP (and without
+// inotify, which a ProtectSystem= sandbox and network file systems may deny).
+std::string rules_fingerprint(const std::string& dir);
 
 }  // namespace ticketd
