@@ -11,6 +11,7 @@ PACKAGES="
   libuchardet-dev libgumbo-dev libre2-dev libsystemd-dev
   dovecot-imapd python3 python3-aiosmtpd
   clang libclang-rt-14-dev libpython3.11-testsuite
+  chromium dpkg-dev file systemd
 "
 
 missing=""
