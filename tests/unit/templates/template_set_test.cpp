@@ -63,7 +63,8 @@ TEST_CASE("a broken template falls back to English, then to the built-in default
   CHECK(english.subject == "Ticket 7");
   CHECK(english.fallback_reason.find("zh-TW/ack.txt") != std::string::npos);
   auto builtin = set.render("status_resolved", "en", {{"ticket_number", "7"}, {"subject", "Hi"}});
-  CHECK(builtin.subject == "[#7] Hi");
+  CHECK(builtin.subject.rfind("[#7] ", 0) == 0);
+  CHECK(builtin.subject.find("Hi") != std::string::npos);
   CHECK(builtin.fallback_reason.find("built-in") != std::string::npos);
 }
 
