@@ -10,6 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 "$here/install-deps.sh"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 
 build="${BUILD_DIR:-$root/build-test}"
 BUILD_DIR="$build" "$here/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTICKETD_WERROR=ON -DTICKETD_SANITIZE=ON
