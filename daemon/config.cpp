@@ -389,6 +389,7 @@ bool load_config(const std::string& path, Config* out, std::vector<std::string>*
     r.string("hostname", &config.hostname);
     r.integer("poll_seconds", &config.poll_seconds, 1, 86400);
     r.integer_as("auto_replies_per_hour", &config.auto_replies_per_hour, 0, 1000);
+    r.integer("bounce_block_hours", &config.bounce_block_hours, 0, 24 * 365);
     r.finish();
   }
   if (const auto* templates = top.table("templates")) {

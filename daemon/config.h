@@ -114,6 +114,9 @@ struct Config {
   std::string hostname;   // right-hand side of our Message-IDs
   std::int64_t poll_seconds = 30;
   int auto_replies_per_hour = 5;  // automatic mails to one sender per hour, at most
+  // After a permanent delivery failure (5xx, e.g. 5.1.1 no such user) an
+  // address gets no automatic mail for this long (issue 5, loop protection).
+  std::int64_t bounce_block_hours = 24;
   std::vector<MailboxConfig> mailboxes;
   std::vector<AgentConfig> agents;
   std::vector<GroupConfig> groups;

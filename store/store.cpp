@@ -350,6 +350,19 @@ std::int64_t Store::automatic_mails_to(std::string_view address, std::int64_t si
   });
 }
 
+bool Store::permanently_failed_since(std::string_view address, std::int64_t since) const {
+  return guarded(path_, "reading the outbox", [&] {
+    // Rows failed by "gave up after N attempts" were temporary failures
+    // (outbox_worker.cpp): only a server's refusal blocks the address.
+    SQLite::Statement q(*db_,
+                        "SELECT 1 FROM outbox WHERE state='failed' AND created_at>=? AND lower(recipients)=lower(?) "
+                        "AND last_error NOT LIKE 'gave up after%' LIMIT 1");
+    q.bind(1, since);
+    q.bind(2, std::string(address) + "\n");
+    return q.executeStep();
+  });
+}
+
 void Store::outbox_sent(std::int64_t id, std::int64_t now) {
   guarded(path_, "recording a sent mail", [&] {
     SQLite::Statement q(*db_,

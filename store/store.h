@@ -171,6 +171,9 @@ class Store {
   // Automatic mails (acknowledgements, auto-replies) queued to `address`
   // since `since`, for the per-sender flood limit (DESIGN.md invariant 4).
   std::int64_t automatic_mails_to(std::string_view address, std::int64_t since) const;
+  // Whether a mail to `address` queued since `since` failed permanently
+  // (the server refused it with 5xx), so automatic mail stops going there.
+  bool permanently_failed_since(std::string_view address, std::int64_t since) const;
   // Each of these is its own small transaction.
   void outbox_sent(std::int64_t id, std::int64_t now);
   void outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error);
