@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "daemon/mail_intake.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -20,20 +21,6 @@ Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string wh
   return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
 }
 
-StoredMessage stored_rating_mail(const Message& message, std::int64_t ticket_id, std::int64_t now) {
-  StoredMessage stored;
-  stored.ticket_id = ticket_id;
-  stored.direction = "in";
-  stored.author = Actor::customer(message.from.address);
-  stored.message_id = message.message_id;
-  stored.in_reply_to = message.in_reply_to;
-  stored.subject = message.subject;
-  stored.body = message.body;
-  stored.reply = message.reply;
-  stored.auto_generated = message.auto_generated.value_or("");
-  stored.created_at = now;
-  return stored;
-}
 
 // Writes the rating, the mail and its events in `tx`.
 void record_rating(StoreTransaction& tx, const Ticket& ticket, const Message& message, const IncomingMail& mail,
@@ -41,7 +28,7 @@ void record_rating(StoreTransaction& tx, const Ticket& ticket, const Message& me
                    std::int64_t now) {
   auto previous = store.rating_of(ticket.id);
   tx.put_rating(CsatRating{ticket.id, ticket.assignee, message.from.address, rating, comment, now});
-  tx.add_message(stored_rating_mail(message, ticket.id, now), mail.raw, message.attachments);
+  tx.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
   std::string detail = fmt::format("{} rated {} of 5 ({}){}", message.from.address, rating, how,
                                    previous ? fmt::format(", replacing {} of 5", previous->rating) : "");
   if (!comment.empty()) detail += ": " + comment;

@@ -35,16 +35,6 @@ std::string describe(const IntakeOutcome& outcome) {
   return fmt::format("duplicate, skipped ({})", outcome.detail);
 }
 
-MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& templates, const RuleSet* rules,
-                       Log& log)
-    : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
-
-namespace {
-
-Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
-  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
-}
-
 StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, std::int64_t now) {
   StoredMessage stored;
   stored.ticket_id = ticket_id;
@@ -59,6 +49,17 @@ StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, s
   stored.created_at = now;
   return stored;
 }
+
+MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& templates, const RuleSet* rules,
+                       Log& log)
+    : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
+
+namespace {
+
+Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
+  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
+}
+
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 
 #include "daemon/config.h"
 #include "daemon/log.h"
+#include "parser/message.h"
 #include "store/records.h"
 #include "templates/template_set.h"
 
@@ -60,6 +61,9 @@ class MailIntake {
 
 // One line for the log: "new ticket #1001 (new; acknowledgement queued)".
 std::string describe(const IntakeOutcome& outcome);
+
+// A customer's incoming mail as the store keeps it on `ticket_id`.
+StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, std::int64_t now);
 
 // The dedupe key of a mail: its Message-ID, or "sha256:<hex>" of the raw
 // bytes when it has none (DESIGN.md invariant 2).
