@@ -33,6 +33,25 @@ std::string url_for_messages(std::string_view url);
 // A line without its trailing CR/LF.
 std::string_view trim_line_end(std::string_view line);
 
+// For a CURLOPT_DEBUGFUNCTION: splits a chunk of protocol text into lines
+// and hands each server reply line to `on_reply` and each line we sent to
+// `on_command`; other debug data is ignored. Both clients read the
+// conversation this way (per-recipient RCPT replies, untagged IMAP answers).
+template <typename Session>
+int dispatch_protocol_lines(curl_infotype type, const char* data, size_t size, Session* session) {
+  if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT) return 0;
+  std::string_view chunk(data, size);
+  while (!chunk.empty()) {
+    std::size_t end = chunk.find('\n');
+    std::string_view line = trim_line_end(chunk.substr(0, end));
+    if (type == CURLINFO_HEADER_IN) session->on_reply(line);
+    else session->on_command(line);
+    if (end == std::string_view::npos) break;
+    chunk.remove_prefix(end + 1);
+  }
+  return 0;
+}
+
 // "cannot connect: Failed to connect to 127.0.0.1 port 1 ...": what went
 // wrong in words for admins, from libcurl's code and error buffer.
 std::string describe_curl_failure(CURLcode code, const char* error_buffer);

@@ -127,18 +127,7 @@ struct SmtpSession::Curl {
   }
 
   static int debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
-    auto* c = static_cast<Curl*>(self);
-    if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT) return 0;
-    std::string_view chunk(data, size);
-    while (!chunk.empty()) {
-      std::size_t end = chunk.find('\n');
-      std::string_view line = trim_line_end(chunk.substr(0, end));
-      if (type == CURLINFO_HEADER_IN) c->on_reply(line);
-      else c->on_command(line);
-      if (end == std::string_view::npos) break;
-      chunk.remove_prefix(end + 1);
-    }
-    return 0;
+    return dispatch_protocol_lines(type, data, size, static_cast<Curl*>(self));
   }
 
   static size_t read(char* buffer, size_t size, size_t nitems, void* self) {
