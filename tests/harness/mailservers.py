@@ -774,19 +774,23 @@ def main(argv=None):
     parser.add_argument("--smtp-auth", action="store_true")
     args = parser.parse_args(argv)
     users = [u for u in args.users.split(",") if u]
-    with MailServers(args.dir, domain=args.domain, users=users, smtp_auth=args.smtp_auth) as servers:
-        print(f"IMAP  {servers.imap_url}")
-        print(f"SMTP  {servers.smtp_url}")
-        print(f"dir   {servers.directory}")
-        print(f"dovecot {servers.instance_name} (config {servers.dovecot_config})")
-        for user in servers.users:
-            print(f"user  {servers.address(user)}  password file {servers.password_file(user)}")
-        print("Ctrl-C to stop.", flush=True)
-        try:
+    # Ctrl-C may land at any moment once the servers are up, even inside the
+    # print that tells people they may press it; the handler has already
+    # stopped the servers, so any KeyboardInterrupt here is a clean exit.
+    try:
+        with MailServers(args.dir, domain=args.domain, users=users,
+                         smtp_auth=args.smtp_auth) as servers:
+            print(f"IMAP  {servers.imap_url}")
+            print(f"SMTP  {servers.smtp_url}")
+            print(f"dir   {servers.directory}")
+            print(f"dovecot {servers.instance_name} (config {servers.dovecot_config})")
+            for user in servers.users:
+                print(f"user  {servers.address(user)}  password file {servers.password_file(user)}")
+            print("Ctrl-C to stop.", flush=True)
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
