@@ -684,6 +684,41 @@ protocol lda {{
         finally:
             conn.logout()
 
+    def append_many(self, user, raws, folder="INBOX"):
+        """IMAP APPEND each of `raws` in order over one connection (hundreds of
+        mails in a second or two); returns the new UIDs."""
+        conn = self.imap(user)
+        uids = []
+        try:
+            for raw in raws:
+                typ, data = conn.append(_imap_quote(folder), "", None, raw)
+                if typ != "OK":
+                    raise RuntimeError(f"APPEND to {folder} for {user}: {data}")
+                m = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")
+                uids.append(int(m.group(1)) if m else None)
+        finally:
+            conn.logout()
+        return uids
+
+    def delete_folder(self, user, folder):
+        """IMAP DELETE: the folder and its mail are gone; a folder created
+        later under the same name gets a new UIDVALIDITY (RFC 3501 2.3.1.1)."""
+        conn = self.imap(user)
+        try:
+            typ, data = conn.delete(_imap_quote(folder))
+            if typ != "OK":
+                raise RuntimeError(f"DELETE {folder} for {user}: {data}")
+        finally:
+            conn.logout()
+
+    def uidvalidity(self, user, folder="INBOX"):
+        conn = self.imap(user)
+        try:
+            typ, data = conn.status(_imap_quote(folder), "(UIDVALIDITY)")
+            return int(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1))
+        finally:
+            conn.logout()
+
     def create_folder(self, user, folder):
         conn = self.imap(user)
         try:
