@@ -7,36 +7,11 @@ and with a fixed one loads the new rules."""
 
 import os
 import signal
-import subprocess
-import tempfile
 import textwrap
 import time
 import unittest
 
-from ticketd_env import TICKETD, MailServers, Ticketd, customer_mail, wait_until
-
-
-class RunningDaemon:
-    """`ticketd run` in the background, its stderr in a file we can read."""
-
-    def __init__(self, ticketd):
-        self.log_file = tempfile.NamedTemporaryFile(mode="w+b", dir=ticketd.dir, suffix=".log", delete=False)
-        self.proc = subprocess.Popen([TICKETD, "--config", ticketd.config_path, "run"],
-                                     stdout=subprocess.DEVNULL, stderr=self.log_file)
-
-    def log(self):
-        with open(self.log_file.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def stop(self, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=timeout)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+from ticketd_env import MailServers, RunningDaemon, Ticketd, customer_mail, wait_until
 
 
 class Sigterm(unittest.TestCase):
