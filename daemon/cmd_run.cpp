@@ -1,6 +1,7 @@
 // `ticketd run [--once]`: the daemon. Each cycle polls every mailbox, then
-// sends the due outbox mail; between cycles it sleeps until the next poll or
-// a signal. SIGTERM/SIGINT finish the mail in hand and exit; SIGHUP reloads
+// sends the due outbox mail; between cycles it sleeps until the next poll, new
+// mail announced by IMAP IDLE (daemon/mailbox_watch.h), or a signal
+// (daemon/wakeup.h). SIGTERM/SIGINT finish the mail in hand and exit; SIGHUP reloads
 // config, templates and rules, keeping the running ones when the new ones are
 // broken. A server that is down is retried with backoff and the daemon keeps
 // running.
@@ -18,47 +19,18 @@
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
 #include "daemon/mailbox_poller.h"
+#include "daemon/mailbox_watch.h"
 #include "daemon/metrics.h"
 #include "daemon/outbox_worker.h"
 #include "daemon/rules_loader.h"
 #include "daemon/setup.h"
 #include "daemon/smtp_session.h"
 #include "daemon/timers.h"
+#include "daemon/wakeup.h"
 
 namespace ticketd {
 
 namespace {
-
-// Signals are blocked and read synchronously (sigtimedwait), so no handler
-// and no global flag is needed.
-class SignalWaiter {
- public:
-  SignalWaiter() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
-  }
-  ~SignalWaiter() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-
-  bool stop_pending() const {
-    sigset_t pending;
-    sigpending(&pending);
-    return sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT);
-  }
-
-  // Waits up to `seconds`; returns the signal received, or 0.
-  int wait(std::int64_t seconds) {
-    timespec timeout{static_cast<time_t>(seconds), 0};
-    int signal = sigtimedwait(&set_, nullptr, &timeout);
-    return signal > 0 ? signal : 0;
-  }
-
- private:
-  sigset_t set_;
-  sigset_t previous_;
-};
 
 // Everything built from one config; rebuilt whole on SIGHUP.
 struct Runtime {
@@ -70,6 +42,7 @@ struct Runtime {
   std::unique_ptr<MailIntake> intake;
   std::map<std::string, std::unique_ptr<ImapSession>> imap;  // by mailbox name
   std::unique_ptr<SmtpSession> smtp;
+  std::vector<std::unique_ptr<MailboxWatch>> watches;  // daemon mode: IDLE per mailbox with `idle = true`
 };
 
 std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules, Log& log, int* exit_code) {
@@ -108,6 +81,7 @@ void reload_rules_if_changed(Runtime& runtime, Log& log) {
 struct Backoff {
   int failures = 0;
   std::int64_t next_try = 0;
+  bool server_failed = false;  // the last failure was the server's, not the store's
 
   void failed(std::int64_t now, std::int64_t poll_seconds) {
     ++failures;
@@ -124,7 +98,14 @@ struct CycleResult {
   int send_retries = 0;  // temporary SMTP failures
 };
 
-CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std::string, Backoff>& backoff,
+bool idling(const Runtime& rt, const std::string& mailbox) {
+  for (const auto& watch : rt.watches) {
+    if (watch->name() == mailbox) return watch->idling();
+  }
+  return false;
+}
+
+CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::string, Backoff>& backoff,
                       std::mt19937_64& random) {
   CycleResult result;
   for (const auto& mailbox : rt.config.mailboxes) {
@@ -132,7 +113,9 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
     if (session == rt.imap.end()) continue;
     if (signals.stop_pending()) return result;
     Backoff& state = backoff[mailbox.name];
-    if (now_seconds() < state.next_try) continue;
+    // An IDLE connection that is up proves the server is back: waiting out
+    // the backoff would hold new mail for minutes after a server restart.
+    if (now_seconds() < state.next_try && !(state.server_failed && idling(rt, mailbox.name))) continue;
     sd_notifyf(0, "WATCHDOG=1\nSTATUS=Polling %s", mailbox.name.c_str());
     try {
       PollRun run = poll_mailbox(
@@ -149,6 +132,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, SignalWaiter& signals, std::map<std
         state.succeeded();
       } else {
         state.failed(now_seconds(), rt.config.poll_seconds);
+        state.server_failed = true;
         result.server_trouble = true;
         log.error("{}: {} (next try in {}s)", mailbox.name, run.error, state.next_try - now_seconds());
       }
@@ -214,6 +198,38 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Daemon mode: one IMAP IDLE watch per mailbox that has a server and does
+// not say `idle = false`. They connect at the first wait.
+void watch_mailboxes(Runtime& rt, Log& log) {
+  rt.watches.clear();
+  for (const auto& m : rt.config.mailboxes) {
+    if (m.url.empty() || !m.idle) continue;
+    rt.watches.push_back(std::make_unique<MailboxWatch>(m, rt.config.poll_seconds, log));
+  }
+}
+
+// Between two cycles: sleeps until the next poll (poll_seconds after the
+// last cycle ended), new mail on an IDLE connection, or a signal. The sleep
+// is cut into slices of half the watchdog interval (when systemd set one),
+// pinging between slices: a poll_seconds longer than WatchdogSec must not
+// get an idle daemon killed.
+Wakeup::Woken sleep_between_cycles(Runtime& rt, Wakeup& wakeup) {
+  using Clock = std::chrono::steady_clock;
+  const auto next_poll = Clock::now() + std::chrono::seconds(rt.config.poll_seconds);
+  auto slice = std::chrono::seconds(rt.config.poll_seconds);
+  std::uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
+    slice = std::chrono::seconds(std::max<std::int64_t>(1, static_cast<std::int64_t>(watchdog_usec / 2000000)));
+  }
+  std::vector<WakeSource*> sources;
+  for (auto& watch : rt.watches) sources.push_back(watch.get());
+  for (;;) {
+    Wakeup::Woken woken = wakeup.wait(std::min(next_poll, Clock::now() + slice), sources);
+    if (woken.reason != Wakeup::Reason::deadline || Clock::now() >= next_poll) return woken;
+    sd_notify(0, "WATCHDOG=1");
+  }
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, GlobalOptions& global) {
@@ -222,7 +238,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_flag("--once", *once, "one full cycle (poll every mailbox, send the outbox), then exit");
   cmd->callback([&global, once] {
     Log log;
-    SignalWaiter signals;
+    Wakeup signals;
     auto config = load_config_or_report(global.config_path, &global.exit_code);
     if (!config) return;
     auto runtime = build_runtime(std::move(*config), nullptr, log, &global.exit_code);
@@ -239,26 +255,16 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
     }
     log.info("ticketd running: {} mailbox(es), polling every {}s", runtime->config.mailboxes.size(),
              runtime->config.poll_seconds);
+    watch_mailboxes(*runtime, log);
     sd_notify(0, "READY=1");
     RunCounters counters;
     for (;;) {
       auto started = std::chrono::steady_clock::now();
       CycleResult cycle = run_cycle(*runtime, log, signals, backoff, random);
       publish_metrics(*runtime, counters, cycle, seconds_since(started), log);
-      sd_notify(0, "WATCHDOG=1\nSTATUS=Idle");
-      // Sleep until the next poll in slices of half the watchdog interval
-      // (when systemd set one), pinging between slices: a poll_seconds longer
-      // than WatchdogSec must not get an idle daemon killed.
-      std::uint64_t watchdog_usec = 0;
-      std::int64_t slice = runtime->config.poll_seconds;
-      if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
-        slice = std::max<std::int64_t>(1, static_cast<std::int64_t>(watchdog_usec / 2000000));
-      }
-      int signal = 0;
-      for (std::int64_t waited = 0; signal == 0 && waited < runtime->config.poll_seconds; waited += slice) {
-        signal = signals.wait(std::min(slice, runtime->config.poll_seconds - waited));
-        if (signal == 0) sd_notify(0, "WATCHDOG=1");
-      }
+      sd_notify(0, "WATCHDOG=1\nSTATUS=Waiting for mail");
+      const int signal = sleep_between_cycles(*runtime, signals).signal;
+      sd_notify(0, "WATCHDOG=1");
       if (signal == SIGTERM || signal == SIGINT) break;
       reload_rules_if_changed(*runtime, log);
       if (signal == SIGHUP) {
@@ -272,8 +278,10 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
         } else {
           int code = 0;
           auto rebuilt = build_runtime(std::move(fresh), runtime->rules, log, &code);
-          if (rebuilt) runtime = std::move(rebuilt);
-          else log.error("new config refused: its store cannot be opened; the running config stays in force");
+          if (rebuilt) {
+            runtime = std::move(rebuilt);
+            watch_mailboxes(*runtime, log);
+          } else log.error("new config refused: its store cannot be opened; the running config stays in force");
         }
         sd_notify(0, "READY=1");
       }

@@ -55,6 +55,17 @@ TEST_CASE("a valid config is read, with relative paths resolved and the password
   CHECK(config.hostname == "example.com");
 }
 
+TEST_CASE("a mailbox uses IMAP IDLE unless its config says idle = false") {
+  ConfigDir dir;
+  Config config;
+  std::vector<std::string> errors;
+  REQUIRE(load_config(dir.write(kValid), &config, &errors));
+  CHECK(config.mailboxes.at(0).idle);
+  Config polled;
+  REQUIRE(load_config(dir.write(std::string(kValid) + "idle = false\n"), &polled, &errors));
+  CHECK_FALSE(polled.mailboxes.at(0).idle);
+}
+
 TEST_CASE("an unknown key is an error with file, line and column") {
   ConfigDir dir;
   auto file = dir.write(std::string(kValid) + "\n[daemon]\npoll_secs = 5\n");
