@@ -17,11 +17,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
-  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
-}
-
-
 // Writes the rating, the mail and its events in `tx`.
 void record_rating(StoreTransaction& tx, const Ticket& ticket, const Message& message, const IncomingMail& mail,
                    int rating, const std::string& comment, const std::string& how, const Store& store,
@@ -32,7 +27,7 @@ void record_rating(StoreTransaction& tx, const Ticket& ticket, const Message& me
   std::string detail = fmt::format("{} rated {} of 5 ({}){}", message.from.address, rating, how,
                                    previous ? fmt::format(", replacing {} of 5", previous->rating) : "");
   if (!comment.empty()) detail += ": " + comment;
-  tx.add_event(event(ticket.id, now, Actor::customer(message.from.address), "csat-rating", detail));
+  tx.add_event(new_event(ticket.id, now, Actor::customer(message.from.address), "csat-rating", detail));
 }
 
 }  // namespace
@@ -74,7 +69,7 @@ IntakeOutcome take_rating_mail(const Message& message, const CsatToken& token, c
     std::string why = !ticket ? fmt::format("rating mail for unknown ticket #{} ignored", token.ticket_number)
                               : fmt::format("rating mail from {} ignored: its rating token is forged or altered",
                                             message.from.address);
-    if (ticket) tx.add_event(event(ticket->id, now, Actor::system("csat"), "csat-forged", why));
+    if (ticket) tx.add_event(new_event(ticket->id, now, Actor::system("csat"), "csat-forged", why));
     tx.record_processed(mail.source, mail.mailbox, dedupe_key, std::nullopt, now);
     tx.commit();
     outcome.detail = why;

@@ -47,9 +47,13 @@ std::optional<std::string> why_no_automatic_reply(const Message& message, const 
       local.rfind("no-reply", 0) == 0 || local.rfind("do-not-reply", 0) == 0 || local.rfind("donotreply", 0) == 0) {
     return fmt::format("sender {} does not take replies", sender);
   }
-  if (config.bounce_block_hours > 0 &&
-      store.permanently_failed_since(sender, now - config.bounce_block_hours * 3600)) {
-    return fmt::format("mail to {} failed permanently within the last {} hours", sender, config.bounce_block_hours);
+  if (config.bounce_block_hours > 0) {
+    // Refused at SMTP time (the outbox row failed) or by a delivery status
+    // notification that came back later: either way the mailbox is dead.
+    std::int64_t since = now - config.bounce_block_hours * 3600;
+    if (store.permanently_failed_since(sender, since) || store.bounced_since(sender, since)) {
+      return fmt::format("mail to {} failed permanently within the last {} hours", sender, config.bounce_block_hours);
+    }
   }
   if (config.auto_replies_per_hour >= 0) {
     std::int64_t recent = store.automatic_mails_to(sender, now - 3600);

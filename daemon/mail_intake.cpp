@@ -4,6 +4,7 @@
 
 #include "daemon/agent_mail.h"
 #include "daemon/agent_notifications.h"
+#include "daemon/bounce_stage.h"
 #include "daemon/csat_intake.h"
 #include "daemon/loop_guard.h"
 #include "daemon/outgoing_mail.h"
@@ -54,15 +55,6 @@ MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& te
                        Log& log)
     : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
 
-namespace {
-
-Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
-  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
-}
-
-
-}  // namespace
-
 IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   const MailboxConfig* mailbox = config_.mailbox(mail.mailbox);
   if (!mailbox) throw std::invalid_argument(fmt::format("unknown mailbox \"{}\"", mail.mailbox));
@@ -87,22 +79,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
 
   // Stage: bounce of a mail we sent -> an event on its ticket, never a new
   // ticket and never an answer (issue 5, loop protection).
-  if (!message.bounced_message_id.empty()) {
-    if (auto ticket_id = store_.ticket_for_message_id(message.bounced_message_id)) {
-      auto ticket = store_.ticket_by_id(*ticket_id);
-      auto transaction = store_.begin();
-      StoredMessage stored = incoming_message(message, *ticket_id, now);
-      stored.author = Actor::system("bounce");
-      transaction.add_message(stored, mail.raw, message.attachments);
-      transaction.add_event(event(*ticket_id, now, Actor::system("bounce"), "bounce",
-                                  fmt::format("our mail <{}> bounced: {}", message.bounced_message_id,
-                                              message.auto_generated.value_or("delivery failure"))));
-      transaction.record_processed(mail.source, mail.mailbox, key, *ticket_id, now);
-      transaction.commit();
-      return {IntakeOutcome::Kind::follow_up, ticket->number,
-              fmt::format("bounce of <{}> recorded", message.bounced_message_id)};
-    }
-  }
+  if (auto bounce = take_bounce(message, mail, key, config_, store_, now)) return *bounce;
 
   // Stage: satisfaction rating, by a signed rating address (issue 5 point
   // 6): recorded on its ticket and nothing else, no ticket, no answer.
@@ -151,7 +128,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     ticket.linked_ticket_id = match.linked_ticket_id;
     ticket = transaction.create_ticket(ticket);
     outcome.kind = IntakeOutcome::Kind::new_ticket;
-    transaction.add_event(event(ticket.id, now, customer, "created",
+    transaction.add_event(new_event(ticket.id, now, customer, "created",
                                 fmt::format("from {} via mailbox {} ({})", message.from.address, mail.mailbox,
                                             match.how)));
   }
@@ -161,10 +138,10 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   }
   transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
   if (!agent.refused.empty()) {
-    transaction.add_event(event(ticket.id, now, Actor::system("anti-spoofing"), "agent-refused", agent.refused));
+    transaction.add_event(new_event(ticket.id, now, Actor::system("anti-spoofing"), "agent-refused", agent.refused));
   }
   if (outcome.kind == IntakeOutcome::Kind::follow_up) {
-    transaction.add_event(event(ticket.id, now, customer, "message", match.how));
+    transaction.add_event(new_event(ticket.id, now, customer, "message", match.how));
     // The lifecycle (daemon/ticket_lifecycle.h): a customer writing again
     // wakes a waiting or finished ticket; told so (threaded on this mail)
     // when it was resolved or closed, unless the mail was automatic.
@@ -177,7 +154,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     sla_on_customer_message(config_, store_, transaction, ticket, now);
   }
   for (const auto& note : message.notes) {
-    transaction.add_event(event(ticket.id, now, Actor::system("parser"), "parse-note", note));
+    transaction.add_event(new_event(ticket.id, now, Actor::system("parser"), "parse-note", note));
   }
 
   const std::string assignee_before = ticket.assignee;
@@ -194,7 +171,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     if (!no_ack && rules.suppress_ack) no_ack = "a rule suppressed it (" + rules.suppress_ack_by + ")";
     if (!no_ack && ticket.spam) no_ack = std::string("marked as spam");
     if (no_ack) {
-      transaction.add_event(event(ticket.id, now, Actor::system("loop-guard"), "ack-suppressed", *no_ack));
+      transaction.add_event(new_event(ticket.id, now, Actor::system("loop-guard"), "ack-suppressed", *no_ack));
       outcome.detail = fmt::format("{}; no acknowledgement: {}", match.how, *no_ack);
     } else {
       TicketMailRequest request{"ack", "ack", "auto-replied", message.from, &message, {}};
@@ -214,7 +191,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
       out.reply = ack.text;
       out.created_at = now;
       transaction.add_message(out, {}, {});
-      transaction.add_event(event(ticket.id, now, Actor::system("acknowledgement"), "mail-queued",
+      transaction.add_event(new_event(ticket.id, now, Actor::system("acknowledgement"), "mail-queued",
                                   fmt::format("acknowledgement <{}> to {}", ack.outbox.message_id,
                                               message.from.address)));
       outcome.detail = fmt::format("{}; acknowledgement queued", match.how);

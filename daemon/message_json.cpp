@@ -70,6 +70,13 @@ nlohmann::json message_to_json(const Message& m) {
       {"notes", m.notes},
   };
   if (!m.bounced_message_id.empty()) out["bounced_message_id"] = m.bounced_message_id;
+  for (const DeliveryResult& r : m.delivery_results) {
+    out["delivery_results"].push_back({{"recipient", r.recipient},
+                                       {"action", r.action},
+                                       {"status", r.status},
+                                       {"diagnostic", r.diagnostic},
+                                       {"permanent_failure", r.permanent_failure()}});
+  }
   return out;
 }
 
@@ -86,6 +93,11 @@ std::string message_to_text(const Message& m) {
   out += fmt::format("Date:        {}{}\n", iso8601(m.date_utc), m.date_from_header ? "" : " (time of receipt)");
   out += fmt::format("Automatic:   {}\n", m.auto_generated ? *m.auto_generated : "no");
   if (!m.language.empty()) out += fmt::format("Language:    {}\n", m.language);
+  if (!m.bounced_message_id.empty()) out += fmt::format("Bounced:     <{}>\n", m.bounced_message_id);
+  for (const DeliveryResult& r : m.delivery_results) {
+    out += fmt::format("Delivery:    {} {} {}{}\n", r.recipient, r.action, r.status,
+                       r.permanent_failure() ? " (permanent)" : "");
+  }
   for (const auto& a : m.attachments) {
     out += fmt::format("Attachment:  {} ({}, {} bytes{})\n", a.filename, a.content_type, a.size,
                        a.is_inline ? ", inline" : "");

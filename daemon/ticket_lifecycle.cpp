@@ -36,13 +36,6 @@ std::string status_notice_event(std::string_view from, std::string_view to) {
   return "";
 }
 
-namespace {
-
-Event event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
-  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
-}
-
-}  // namespace
 
 bool queue_customer_notice(LifecycleContext& ctx, const Ticket& ticket, const std::string& event_name,
                            const Placeholders& values, const std::string& kind) {
@@ -54,7 +47,7 @@ bool queue_customer_notice(LifecycleContext& ctx, const Ticket& ticket, const st
   else if (ticket.spam) why_not = "marked as spam";
   else if (is_own_address(ctx.config, ticket.requester_address)) why_not = "the customer address is our own";
   if (!why_not.empty()) {
-    ctx.transaction.add_event(event(ticket.id, ctx.now, Actor::system("lifecycle"), "mail-suppressed",
+    ctx.transaction.add_event(new_event(ticket.id, ctx.now, Actor::system("lifecycle"), "mail-suppressed",
                                     fmt::format("{} not sent: {}", event_name, why_not)));
     return false;
   }
@@ -84,7 +77,7 @@ bool queue_customer_notice(LifecycleContext& ctx, const Ticket& ticket, const st
   out.reply = mail.text;
   out.created_at = ctx.now;
   ctx.transaction.add_message(out, {}, {});
-  ctx.transaction.add_event(event(ticket.id, ctx.now, Actor::system(event_name), "mail-queued",
+  ctx.transaction.add_event(new_event(ticket.id, ctx.now, Actor::system(event_name), "mail-queued",
                                   fmt::format("{} <{}> to {}", event_name, mail.outbox.message_id,
                                               ticket.requester_address)));
   return true;
@@ -111,10 +104,10 @@ bool change_status(LifecycleContext& ctx, Ticket* ticket, const StatusChange& ch
     ticket->resolved_at.reset();
     ticket->closed_at.reset();
   }
-  ctx.transaction.add_event(event(ticket->id, ctx.now, change.actor, "status",
+  ctx.transaction.add_event(new_event(ticket->id, ctx.now, change.actor, "status",
                                   fmt::format("{} -> {}: {}", from, change.to, change.why)));
   const bool reopened = (from == "resolved" || from == "closed") && change.to == "open";
-  if (reopened) ctx.transaction.add_event(event(ticket->id, ctx.now, change.actor, "reopened", change.why));
+  if (reopened) ctx.transaction.add_event(new_event(ticket->id, ctx.now, change.actor, "reopened", change.why));
   ctx.transaction.set_status_since(ticket->id, change.to, ctx.now);
   sla_on_status_change(ctx.config, ctx.store, ctx.transaction, *ticket, from, change.to, ctx.now);
 

@@ -10,6 +10,7 @@
 #include "parser/auto_generated.h"
 #include "parser/body_collector.h"
 #include "parser/charset.h"
+#include "parser/delivery_status.h"
 #include "parser/encoded_words.h"
 #include "parser/header_fields.h"
 #include "parser/language.h"
@@ -143,6 +144,16 @@ Message parse_or_throw(std::string_view raw, std::int64_t received_at, const Par
     a.content_id = header_safe(a.content_id);
   }
   m.bounced_message_id = header_safe(body.bounced_message_id);
+  if (body.is_delivery_report) {
+    for (const Attachment& a : m.attachments) {
+      if (!is_delivery_status_type(a.content_type)) continue;
+      for (DeliveryResult& r : parse_delivery_status(a.data)) {
+        for (std::string* field : {&r.recipient, &r.action, &r.status, &r.diagnostic})
+          *field = header_safe(*field);
+        m.delivery_results.push_back(std::move(r));
+      }
+    }
+  }
 
   // Stage 5: the reply without quoted history.
   m.reply = extract_reply(m.body);

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "parser/delivery_status.h"
+
 namespace ticketd {
 
 struct Address {
@@ -77,6 +79,9 @@ struct Message {
   // For a delivery status notification: the Message-ID of the mail that
   // bounced (from the returned headers), so the bounce finds its ticket.
   std::string bounced_message_id;
+  // For a delivery status notification: what happened to each recipient
+  // (RFC 3464), so a permanent failure can block further automatic mail.
+  std::vector<DeliveryResult> delivery_results;
   // The customer's language for choosing the template set: "zh-CN", "zh-TW",
   // "ja", "en", or "" when unclear (parser/language.h, from the reply text
   // and the declared charset of the first text part).

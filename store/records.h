@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ticketd {
@@ -76,6 +77,11 @@ struct Event {
   std::string what;    // "created", "status", "priority", "tag", "assign", "message", "mail-queued", ...
   std::string detail;  // human-readable detail ("new -> open: customer replied")
 };
+
+// An event not yet stored (id 0), as every stage writes one.
+inline Event new_event(std::int64_t ticket_id, std::int64_t at, Actor actor, std::string what, std::string detail) {
+  return Event{0, ticket_id, at, std::move(actor), std::move(what), std::move(detail)};
+}
 
 struct OutboxMail {
   std::int64_t id = 0;

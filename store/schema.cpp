@@ -238,6 +238,23 @@ END;
 -- suppressed mail, SLA breaches).
 CREATE INDEX events_what ON events(what, at);
 )sql"},
+      {6, R"sql(
+-- Addresses whose mailbox refused our mail for good, learnt from a delivery
+-- status notification that came back later (an SMTP-time 5xx is already the
+-- outbox row's failed state). Automatic mail to them stops for a while
+-- (DESIGN.md invariant 4: no loops with a dead mailbox).
+CREATE TABLE bounced_addresses (
+  id INTEGER PRIMARY KEY,
+  address TEXT NOT NULL COLLATE NOCASE,
+  at INTEGER NOT NULL,
+  ticket_id INTEGER REFERENCES tickets(id),
+  bounced_message_id TEXT NOT NULL,
+  status TEXT NOT NULL
+);
+CREATE INDEX bounced_addresses_address ON bounced_addresses(address, at);
+-- Bounces and threading look our mail up by Message-ID.
+CREATE INDEX outbox_message_id ON outbox(message_id);
+)sql"},
   };
   return migrations;
 }

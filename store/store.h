@@ -174,6 +174,12 @@ class Store {
   // Whether a mail to `address` queued since `since` failed permanently
   // (the server refused it with 5xx), so automatic mail stops going there.
   bool permanently_failed_since(std::string_view address, std::int64_t since) const;
+  // Whether a delivery status notification since `since` said our mail to
+  // `address` failed for good (migration 6, store/bounce_store.cpp).
+  bool bounced_since(std::string_view address, std::int64_t since) const;
+  // The recipients of the mail we sent with this Message-ID (bare), empty
+  // when it is not ours; for bounces that do not name the recipient.
+  std::vector<std::string> outbox_recipients_of(std::string_view message_id) const;
   // Each of these is its own small transaction.
   void outbox_sent(std::int64_t id, std::int64_t now);
   void outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error);
@@ -270,6 +276,11 @@ class StoreTransaction {
   void finish_survey(std::int64_t ticket_id, std::string_view outcome, std::optional<std::int64_t> sent_at);
   // Inserts or replaces the rating of a ticket.
   void put_rating(const CsatRating& rating);
+
+  // --- bounces (migration 6, store/bounce_store.cpp) --------------------------
+  // Records that `address` refused the mail `bounced_message_id` for good.
+  void record_bounce(std::string_view address, std::int64_t at, std::int64_t ticket_id,
+                     std::string_view bounced_message_id, std::string_view status);
 
   void commit();
 
