@@ -240,6 +240,12 @@ class _SmtpHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         raw = raw.replace(b"\r\n", b"\n")
         worst = "250 2.0.0 OK: delivered"
+        if not self.servers.imap_running:
+            # dovecot-lda would take about a second per message to find
+            # Dovecot's auth socket gone and exit 75; answer the same at once.
+            for rcpt in envelope.rcpt_tos:
+                self.servers._record(envelope.mail_from, rcpt, raw, EX_TEMPFAIL)
+            return "451 4.3.0 local delivery deferred (Dovecot is down)"
         for rcpt in envelope.rcpt_tos:
             user = self.servers._local_user(rcpt)
             code, detail = await loop.run_in_executor(
@@ -490,6 +496,10 @@ protocol lda {{
                 return
             time.sleep(0.05)
         raise RuntimeError(f"dovecot did not listen on 127.0.0.1:{self.imap_port}:\n{self._log_tail()}")
+
+    @property
+    def imap_running(self):
+        return self._dovecot is not None and self._dovecot.poll() is None
 
     def stop_imap(self):
         proc, self._dovecot = self._dovecot, None

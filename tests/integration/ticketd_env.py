@@ -148,7 +148,7 @@ class RunningDaemon:
 
     def wait_for_log(self, text, timeout=30, count=1):
         """True once `text` appears `count` times in the log."""
-        return wait_until(lambda: self.log().count(text) >= count, timeout=timeout, interval=0.05)
+        return wait_until(lambda: self.log().count(text) >= count, timeout=timeout, interval=0.005)
 
     def sample_memory(self):
         """Reads VmHWM (the peak resident set so far) from /proc; keeps the
