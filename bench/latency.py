@@ -12,8 +12,12 @@ an SMTP server that delivers with dovecot-lda) and a fresh store:
     dovecot-lda stored the mail, so the mail is in support's INBOX); it
     stops when the acknowledgement is in the customer's INBOX, watched with
     STATUS every 10 ms over one IMAP connection (what a mail client would
-    see); then a random pause of 0.05-S seconds, so the deliveries do not
-    fall at the same point of the poll cycle;
+    see); then a random pause of 1-S seconds, so the deliveries do not
+    fall at the same point of the poll cycle. At least 1 s: Dovecot tells an
+    IDLE client about a change 500 ms after it (NOTIFY_DELAY_MSECS in its
+    mailbox-watch.c), and a delivery inside the window opened by our own
+    flag change of the previous mail would ride on that notice and look
+    faster than a mail arriving out of the blue;
   - prints p50, p90, p99, min and max.
 """
 
@@ -182,7 +186,7 @@ def measure(ticketd, mode, mails, poll_seconds, spacing, seed, keep=None):
                             raise RuntimeError(f"no acknowledgement for mail {n} ({mode}): see {log_path}")
                         time.sleep(0.01)
                     latencies.append(time.perf_counter() - delivered)
-                    time.sleep(rng.uniform(0.05, spacing))
+                    time.sleep(rng.uniform(1.0, max(1.0, spacing)))
                 return latencies
             finally:
                 if inbox:

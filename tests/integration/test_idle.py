@@ -6,44 +6,17 @@ and one on a server without IDLE, still get their mail at the poll interval;
 and IDLE comes back after the IMAP server restarts."""
 
 import imaplib
-import os
-import signal
 import smtplib
-import subprocess
-import tempfile
 import time
 import unittest
 
-from ticketd_env import TICKETD, MailServers, Ticketd, customer_mail, wait_until
+from ticketd_env import MailServers, RunningDaemon, Ticketd, customer_mail, wait_until
 
 # Dovecot's post-login capabilities without IDLE: an older server.
 NO_IDLE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES "
            "THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN "
            "NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES "
            "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SPECIAL-USE")
-
-
-class RunningDaemon:
-    """`ticketd run` in the background, its stderr in a file we can read."""
-
-    def __init__(self, ticketd):
-        self.log_file = tempfile.NamedTemporaryFile(mode="w+b", dir=ticketd.dir, suffix=".log", delete=False)
-        self.proc = subprocess.Popen([TICKETD, "--config", ticketd.config_path, "run"],
-                                     stdout=subprocess.DEVNULL, stderr=self.log_file)
-
-    def log(self):
-        with open(self.log_file.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def stop(self, timeout=15):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=timeout)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class Inbox:
