@@ -12,11 +12,12 @@ an SMTP server that delivers with dovecot-lda) and a fresh store:
     dovecot-lda stored the mail, so the mail is in support's INBOX); it
     stops when the acknowledgement is in the customer's INBOX, watched with
     STATUS every 10 ms over one IMAP connection (what a mail client would
-    see); then a random pause of 1-S seconds, so the deliveries do not
-    fall at the same point of the poll cycle. At least 1 s: Dovecot tells an
-    IDLE client about a change 500 ms after it (NOTIFY_DELAY_MSECS in its
+    see); then a pause of 1 s plus a random 0-P seconds, so that the
+    deliveries fall at random points of the poll cycle (the cycle that sent
+    the acknowledgement has just ended). At least 1 s: Dovecot tells an IDLE
+    client about a change 500 ms after it (NOTIFY_DELAY_MSECS in its
     mailbox-watch.c), and a delivery inside the window opened by our own
-    flag change of the previous mail would ride on that notice and look
+    flag change on the previous mail would ride on that notice and look
     faster than a mail arriving out of the blue;
   - prints p50, p90, p99, min and max.
 """
@@ -155,7 +156,7 @@ def wait_for_log(path, text, timeout):
     return False
 
 
-def measure(ticketd, mode, mails, poll_seconds, spacing, seed, keep=None):
+def measure(ticketd, mode, mails, poll_seconds, seed, keep=None):
     """Latencies in seconds of `mails` deliveries with `mode` "idle" or "polling"."""
     rng = random.Random(seed)
     with MailServers(users=["support", CUSTOMER] + AGENTS) as servers:
@@ -186,7 +187,7 @@ def measure(ticketd, mode, mails, poll_seconds, spacing, seed, keep=None):
                             raise RuntimeError(f"no acknowledgement for mail {n} ({mode}): see {log_path}")
                         time.sleep(0.01)
                     latencies.append(time.perf_counter() - delivered)
-                    time.sleep(rng.uniform(1.0, max(1.0, spacing)))
+                    time.sleep(1.0 + rng.uniform(0, poll_seconds))
                 return latencies
             finally:
                 if inbox:
@@ -220,8 +221,8 @@ def main(args, ticketd, machine):
         print(f"latency, {mode}: {args.latency_mails} mails one at a time, poll_seconds = "
               f"{args.latency_poll_seconds}", flush=True)
         t = time.perf_counter()
-        results[mode] = measure(ticketd, mode, args.latency_mails, args.latency_poll_seconds,
-                                args.latency_spacing, seed=42, keep=args.keep)
+        results[mode] = measure(ticketd, mode, args.latency_mails, args.latency_poll_seconds, seed=42,
+                                keep=args.keep)
         print(f"  {mode}: done in {time.perf_counter() - t:.0f} s", flush=True)
 
     print("\n== ticketd latency: SMTP delivery to support@ -> acknowledgement in the customer's INBOX ==")
