@@ -404,7 +404,7 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
     }
   }
   if (answered) sla_on_agent_answer(store_, transaction, ticket, now);
-  if (ticket.priority != priority_before) sla_on_priority_change(config_, store_, transaction, ticket, now);
+  if (ticket.priority != priority_before) sla_on_targets_change(config_, store_, transaction, ticket);
   transaction.update_ticket(ticket, now);
 
   // A ticket handed to someone else: tell them, with the customer's last words.

@@ -120,7 +120,7 @@ void update_ticket_as_admin(GlobalOptions& global, const AdminChange& change) {
     const std::string priority_before = ticket->priority;
     set(change.priority, &ticket->priority, "priority");
     // Running SLA clocks follow the new priority's targets.
-    if (ticket->priority != priority_before) sla_on_priority_change(*config, *store, transaction, *ticket, now);
+    if (ticket->priority != priority_before) sla_on_targets_change(*config, *store, transaction, *ticket);
     set(change.group, &ticket->group, "group");
     std::string before = ticket->assignee;
     set(change.assignee, &ticket->assignee, "assign");

@@ -158,11 +158,21 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   }
 
   const std::string assignee_before = ticket.assignee;
-  apply_rules(rules, &ticket, transaction, now);
+  const Ticket before_rules = ticket;
+  bool sla_targets_set = apply_rules(rules, &ticket, transaction, now);
   transaction.update_ticket(ticket, now);
   if (outcome.kind == IntakeOutcome::Kind::new_ticket) {
     transaction.set_status_since(ticket.id, ticket.status, now);
-    sla_on_new_ticket(config_, transaction, ticket, now);  // after the rules: they set the priority
+    // After the rules: they set the priority and maybe the ticket's own targets.
+    sla_on_new_ticket(config_, store_, transaction, ticket, now);
+  } else {
+    if (ticket.priority != before_rules.priority || sla_targets_set) {
+      sla_on_targets_change(config_, store_, transaction, ticket);
+    }
+    if (ticket.status != before_rules.status) {
+      transaction.set_status_since(ticket.id, ticket.status, now);
+      sla_on_status_change(config_, store_, transaction, ticket, before_rules.status, ticket.status, now);
+    }
   }
 
   // Acknowledge a new ticket, unless a rule, the loop guard or spam says no.

@@ -17,7 +17,7 @@ namespace {
 
 Event rule_event(std::int64_t ticket_id, std::int64_t now, const std::string& rule, std::string what,
                  std::string detail) {
-  return Event{0, ticket_id, now, Actor::rule(rule), std::move(what), std::move(detail)};
+  return new_event(ticket_id, now, Actor::rule(rule), std::move(what), std::move(detail));
 }
 
 }  // namespace
@@ -84,8 +84,8 @@ RuleOutcome run_rules(const RuleSet* rules, const Message& message, const Ticket
   return outcome;
 }
 
-void apply_rules(const RuleOutcome& outcome, Ticket* ticket, StoreTransaction& transaction, std::int64_t now) {
-  if (!outcome.decision) return;
+bool apply_rules(const RuleOutcome& outcome, Ticket* ticket, StoreTransaction& transaction, std::int64_t now) {
+  if (!outcome.decision) return false;
   const Decision& d = *outcome.decision;
   for (const auto& tag : d.tags_to_add) {
     if (std::find(ticket->tags.begin(), ticket->tags.end(), tag.value) != ticket->tags.end()) continue;
@@ -131,8 +131,15 @@ void apply_rules(const RuleOutcome& outcome, Ticket* ticket, StoreTransaction& t
     transaction.add_event(rule_event(ticket->id, now, note.rule, "note", "internal note added"));
   }
   for (const auto& withheld : d.withheld) {
-    transaction.add_event(Event{0, ticket->id, now, Actor::system("rules"), "withheld", withheld});
+    transaction.add_event(new_event(ticket->id, now, Actor::system("rules"), "withheld", withheld));
   }
+  for (const auto& target : d.sla_targets) {
+    transaction.put_sla_override(SlaOverride{ticket->id, target.kind, target.minutes, target.rule});
+    transaction.add_event(rule_event(ticket->id, now, target.rule, "sla",
+                                     fmt::format("{} target {} business minutes (instead of the {} priority's)",
+                                                 target.kind, target.minutes, ticket->priority)));
+  }
+  return !d.sla_targets.empty();
 }
 
 void queue_rule_replies(const RuleOutcome& outcome, const Ticket& ticket, const Message& message,

@@ -47,8 +47,10 @@ RuleOutcome run_rules(const RuleSet* rules, const Message& message, const Ticket
                       const Config& config, std::int64_t now);
 
 // Applies the decision to `ticket` (the caller writes it with update_ticket)
-// and records each change as an event, internal notes as notes.
-void apply_rules(const RuleOutcome& outcome, Ticket* ticket, StoreTransaction& transaction, std::int64_t now);
+// and records each change as an event, internal notes as notes, SLA
+// targets as the ticket's own (the caller restarts its SLA clocks). True
+// when the rules set SLA targets.
+bool apply_rules(const RuleOutcome& outcome, Ticket* ticket, StoreTransaction& transaction, std::int64_t now);
 
 // Queues the canned answers rules asked for (templates <lang>/canned/<name>.txt),
 // each through the loop guard.

@@ -44,6 +44,13 @@ std::int64_t sla_minutes(const SlaConfig& sla, std::string_view priority, std::s
   return 0;
 }
 
+std::int64_t sla_minutes_for(const Config& config, const Store& store, const Ticket& ticket, std::string_view kind) {
+  for (const SlaOverride& o : store.sla_overrides_of(ticket.id)) {
+    if (o.kind == kind) return o.minutes;
+  }
+  return sla_minutes(config.sla, ticket.priority, kind);
+}
+
 namespace {
 
 std::optional<SlaClock> find_clock(const Store& store, std::int64_t ticket_id, std::string_view kind) {
@@ -53,9 +60,9 @@ std::optional<SlaClock> find_clock(const Store& store, std::int64_t ticket_id, s
   return std::nullopt;
 }
 
-void start(const Config& config, StoreTransaction& tx, const Ticket& ticket, std::string_view kind,
-           std::int64_t now) {
-  std::int64_t minutes = sla_minutes(config.sla, ticket.priority, kind);
+void start(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
+           std::string_view kind, std::int64_t now) {
+  std::int64_t minutes = sla_minutes_for(config, store, ticket, kind);
   if (minutes <= 0) return;
   SlaClock clock = start_sla_clock(ticket.id, kind, minutes, config.sla.reminder_share, config.business_hours, now);
   if (sla_paused_in(ticket.status)) clock = pause_sla_clock(clock, now);
@@ -64,9 +71,10 @@ void start(const Config& config, StoreTransaction& tx, const Ticket& ticket, std
 
 }  // namespace
 
-void sla_on_new_ticket(const Config& config, StoreTransaction& tx, const Ticket& ticket, std::int64_t now) {
-  start(config, tx, ticket, "first_response", now);
-  start(config, tx, ticket, "resolution", now);
+void sla_on_new_ticket(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
+                       std::int64_t now) {
+  start(config, store, tx, ticket, "first_response", now);
+  start(config, store, tx, ticket, "resolution", now);
 }
 
 void sla_on_customer_message(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
@@ -74,7 +82,7 @@ void sla_on_customer_message(const Config& config, const Store& store, StoreTran
   if (!ticket.first_response_at) return;  // the first response is still owed
   auto running = find_clock(store, ticket.id, "next_response");
   if (running && !running->met_at) return;  // the oldest unanswered message sets the time
-  start(config, tx, ticket, "next_response", now);
+  start(config, store, tx, ticket, "next_response", now);
 }
 
 void sla_on_agent_answer(const Store& store, StoreTransaction& tx, const Ticket& ticket, std::int64_t now) {
@@ -111,16 +119,14 @@ void sla_on_status_change(const Config& config, const Store& store, StoreTransac
   }
 }
 
-void sla_on_priority_change(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
-                            std::int64_t now) {
+void sla_on_targets_change(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket) {
   for (const auto& clock : store.sla_clocks_of(ticket.id)) {
     if (clock.met_at) continue;
-    std::int64_t minutes = sla_minutes(config.sla, ticket.priority, clock.kind);
+    std::int64_t minutes = sla_minutes_for(config, store, ticket, clock.kind);
     if (minutes <= 0) continue;
     SlaClock fresh = start_sla_clock(ticket.id, clock.kind, minutes, config.sla.reminder_share,
                                      config.business_hours, clock.started_at);
     if (clock.paused_at) fresh = pause_sla_clock(fresh, *clock.paused_at);
-    (void)now;
     tx.put_sla_clock(fresh);
   }
 }

@@ -14,7 +14,9 @@
 //    answer, unless one is already running; met by the next agent answer;
 //  - resolution: starts with the ticket, met when it is resolved or closed,
 //    resumed (with the time it had left) when it is reopened.
-// A target of 0 minutes means no clock of that kind.
+// A target of 0 minutes means no clock of that kind. Targets come from the
+// ticket's priority ([sla.<priority>]) unless a rule set the ticket's own
+// (`sla = { first_response_minutes = 30 }`, kept in the store).
 #pragma once
 
 #include <cstdint>
@@ -49,19 +51,23 @@ SlaClock resume_sla_clock(SlaClock clock, const BusinessHours& hours, std::int64
 
 // The target in minutes of `kind` for a priority.
 std::int64_t sla_minutes(const SlaConfig& sla, std::string_view priority, std::string_view kind);
+// The target in minutes of `kind` for this ticket: what a rule set for it
+// (store's sla_overrides), else its priority's from the config.
+std::int64_t sla_minutes_for(const Config& config, const Store& store, const Ticket& ticket, std::string_view kind);
 
 // --- hooks, each inside the caller's transaction ---------------------------
-void sla_on_new_ticket(const Config& config, StoreTransaction& tx, const Ticket& ticket, std::int64_t now);
+void sla_on_new_ticket(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
+                       std::int64_t now);
 void sla_on_customer_message(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
                              std::int64_t now);
 // An agent answered the customer (the agents helper's reply path calls this).
 void sla_on_agent_answer(const Store& store, StoreTransaction& tx, const Ticket& ticket, std::int64_t now);
 void sla_on_status_change(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
                           std::string_view from, std::string_view to, std::int64_t now);
-// The priority changed: running clocks are recomputed from their start with
-// the new targets (pauses so far are not re-counted; a known simplification).
-void sla_on_priority_change(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket,
-                            std::int64_t now);
+// The targets changed (a new priority, or a rule set the ticket's own):
+// running clocks are recomputed from their start with the new targets
+// (pauses so far are not re-counted; a known simplification).
+void sla_on_targets_change(const Config& config, const Store& store, StoreTransaction& tx, const Ticket& ticket);
 
 // The earliest unmet due time of a ticket's clocks (for notifications'
 // "SLA due" fact), if any clock runs.

@@ -15,11 +15,14 @@
 //  - group, status, assignee/assignment: the last matching rule wins; a named
 //    assignee and an assignment request replace each other;
 //  - auto replies and notes: all of them, duplicates dropped;
-//  - suppress_ack, spam, vip: set once any rule sets them.
+//  - suppress_ack, spam, vip: set once any rule sets them;
+//  - SLA targets: per kind, the strictest (fewest minutes) any rule set, so
+//    "VIP: answer within 30 minutes" is not undone by a looser rule.
 // Rules never re-run because of their own changes: a status a rule sets does
 // not trigger rules, so status changes cannot loop.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +36,15 @@ struct RuleValue {
   std::string rule;  // name of the rule that set it
 
   bool operator==(const RuleValue&) const = default;
+};
+
+// One SLA target a rule set for the ticket (kind as in daemon/sla.h).
+struct RuleSlaTarget {
+  std::string kind;  // "first_response", "next_response", "resolution"
+  std::int64_t minutes = 0;  // business minutes
+  std::string rule;
+
+  bool operator==(const RuleSlaTarget&) const = default;
 };
 
 struct RuleAssignment {
@@ -64,6 +76,7 @@ struct Decision {
   std::optional<RuleValue> suppress_ack;      // value "true"; present = do not acknowledge
   std::optional<RuleValue> spam;              // value "true"; present = spam, no notifications
   std::optional<RuleValue> vip;               // value "true"; present = VIP customer
+  std::vector<RuleSlaTarget> sla_targets;     // at most one per kind
 
   // Safety notes for people: auto replies withheld from auto-generated mail
   // or spam, actions dropped at the per-mail cap.

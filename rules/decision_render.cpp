@@ -51,6 +51,8 @@ std::string render_decision_text(const Decision& d, const AssignmentResult* assi
   for (const auto& n : d.notes) out += "  note        " + from_rule(n) + "\n";
   if (d.suppress_ack) out += "  no acknowledgement  (rule " + d.suppress_ack->rule + ")\n";
   if (d.spam) out += "  spam        (rule " + d.spam->rule + ")\n";
+  for (const auto& t : d.sla_targets)
+    out += "  sla         " + t.kind + " " + std::to_string(t.minutes) + " business minutes  (rule " + t.rule + ")\n";
   if (out.size() == before) out += "  (no change)\n";
   for (const auto& w : d.withheld) out += "Withheld: " + w + "\n";
   return out;
@@ -83,7 +85,10 @@ nlohmann::json decision_to_json(const Decision& d, const AssignmentResult* assig
       {"spam", value_json(d.spam)},
       {"vip", value_json(d.vip)},
       {"withheld", d.withheld},
+      {"sla", nlohmann::json::array()},
   };
+  for (const auto& t : d.sla_targets)
+    out["sla"].push_back({{"kind", t.kind}, {"minutes", t.minutes}, {"rule", t.rule}});
   if (d.assignment) {
     nlohmann::json a = {{"strategy", strategy_name(d.assignment->request.strategy)},
                         {"group", d.assignment->request.group},

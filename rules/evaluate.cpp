@@ -83,6 +83,20 @@ void apply_actions(const Rule& rule, Decision* d, RuleTrace* trace) {
   }
   if (a.suppress_ack) set_flag(&d->suppress_ack, "suppress acknowledgement", rule.name, trace);
   if (a.spam) set_flag(&d->spam, "spam", rule.name, trace);
+  for (const auto& [kind, minutes] : a.sla.targets()) {
+    auto same = std::find_if(d->sla_targets.begin(), d->sla_targets.end(),
+                             [&, &kind = kind](const RuleSlaTarget& t) { return t.kind == kind; });
+    std::string line = "sla " + kind + " " + std::to_string(minutes) + " min";
+    if (same == d->sla_targets.end()) {
+      d->sla_targets.push_back({kind, minutes, rule.name});
+    } else if (minutes < same->minutes) {
+      line += " (replaces " + std::to_string(same->minutes) + " min from rule " + same->rule + ": the strictest wins)";
+      *same = {kind, minutes, rule.name};
+    } else {
+      line += " (kept " + std::to_string(same->minutes) + " min from rule " + same->rule + ": the strictest wins)";
+    }
+    trace->actions.push_back(line);
+  }
 }
 
 // Why `rule` does not apply to this mail, or null when it does.
@@ -115,7 +129,15 @@ void withhold_unsafe_replies(const Message& message, const EvaluationOptions& li
 std::size_t RuleActions::count() const {
   return add_tags.size() + remove_tags.size() + (priority ? 1 : 0) + (group ? 1 : 0) + (status ? 1 : 0) +
          (assign_agent ? 1 : 0) + (assign_strategy ? 1 : 0) + (vip ? 1 : 0) + auto_replies.size() + notes.size() +
-         (suppress_ack ? 1 : 0) + (spam ? 1 : 0);
+         (suppress_ack ? 1 : 0) + (spam ? 1 : 0) + sla.targets().size();
+}
+
+std::vector<std::pair<std::string, std::int64_t>> RuleSlaTargets::targets() const {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (first_response_minutes) out.emplace_back("first_response", *first_response_minutes);
+  if (next_response_minutes) out.emplace_back("next_response", *next_response_minutes);
+  if (resolution_minutes) out.emplace_back("resolution", *resolution_minutes);
+  return out;
 }
 
 Decision evaluate_rules(const RuleSet& rules, const Message& message, const TicketFacts& ticket,

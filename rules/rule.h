@@ -4,8 +4,10 @@
 // (priorities, statuses, strategies are valid names; tags are non-empty).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rules/assignment.h"
@@ -17,7 +19,19 @@ enum class AppliesTo { kNew, kFollowUp, kAny };  // `applies_to = "new" | "follo
 
 // The `then` table of a rule. Applied by evaluate_rules() in this order:
 // tags, priority, group, status, assignment, vip, auto replies, notes,
-// suppress_ack, spam (the order inside one rule never changes the outcome).
+// suppress_ack, spam, sla (the order inside one rule never changes the outcome).
+// `sla = { first_response_minutes = 30, ... }`: SLA targets for this
+// ticket in business minutes, instead of its priority's targets from the
+// config (issue 6 point 7, "overridable by rules").
+struct RuleSlaTargets {
+  std::optional<std::int64_t> first_response_minutes;
+  std::optional<std::int64_t> next_response_minutes;
+  std::optional<std::int64_t> resolution_minutes;
+
+  // (kind, minutes) for each target set; kinds as in daemon/sla.h.
+  std::vector<std::pair<std::string, std::int64_t>> targets() const;
+};
+
 struct RuleActions {
   std::vector<std::string> add_tags;     // add_tags = ["billing"]
   std::vector<std::string> remove_tags;  // remove_tags = ["unsorted"]
@@ -31,6 +45,7 @@ struct RuleActions {
   std::vector<std::string> notes;         // note = "..." or [...]
   bool suppress_ack = false;             // suppress_ack = true
   bool spam = false;                     // spam = true
+  RuleSlaTargets sla;                    // sla = { first_response_minutes = 30 }
 
   // How many actions this rule takes (each tag, reply and note counts), for
   // the per-mail action cap.

@@ -426,6 +426,8 @@ class FileCompiler {
         }
       } else if (k == "note") {
         strings(node, k, false, &a->notes);
+      } else if (k == "sla") {
+        compile_sla(node, &a->sla);
       } else {
         error(key.source(), "unknown action \"" + k + "\"");
       }
@@ -433,6 +435,34 @@ class FileCompiler {
     for (const auto& tag : a->add_tags) {
       if (std::find(a->remove_tags.begin(), a->remove_tags.end(), tag) != a->remove_tags.end())
         error(t.source(), "tag \"" + tag + "\" is both added and removed");
+    }
+  }
+
+  // sla = { first_response_minutes = 30, next_response_minutes = 60,
+  // resolution_minutes = 480 }: the keys of the config's [sla.<priority>].
+  void compile_sla(const toml::node& node, RuleSlaTargets* sla) {
+    const auto* t = node.as_table();
+    if (!t || t->empty()) {
+      error(node.source(), "sla must be a table such as { first_response_minutes = 30, resolution_minutes = 480 }");
+      return;
+    }
+    for (const auto& [key, value] : *t) {
+      const std::string k(key.str());
+      std::optional<std::int64_t>* slot = k == "first_response_minutes"  ? &sla->first_response_minutes
+                                          : k == "next_response_minutes" ? &sla->next_response_minutes
+                                          : k == "resolution_minutes"    ? &sla->resolution_minutes
+                                                                         : nullptr;
+      if (!slot) {
+        error(key.source(), "unknown key \"" + k +
+                                "\" in sla (expected first_response_minutes, next_response_minutes, resolution_minutes)");
+        continue;
+      }
+      const auto* minutes = value.as_integer();
+      if (!minutes || minutes->get() < 1 || minutes->get() > 525600) {
+        error(value.source(), k + " must be a whole number of business minutes from 1 to 525600 (a year)");
+        continue;
+      }
+      *slot = minutes->get();
     }
   }
 

@@ -24,6 +24,15 @@ struct SlaClock {
   std::optional<std::int64_t> met_at;  // the target was met (answered, resolved) or withdrawn
 };
 
+// An SLA target a rule set for one ticket (migration 6), used instead of
+// the target of the ticket's priority from the config.
+struct SlaOverride {
+  std::int64_t ticket_id = 0;
+  std::string kind;  // as SlaClock::kind
+  std::int64_t minutes = 0;  // business minutes
+  std::string rule;  // the rule that set it
+};
+
 // A satisfaction survey planned for a resolved ticket.
 struct CsatSurvey {
   std::int64_t ticket_id = 0;

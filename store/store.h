@@ -180,6 +180,9 @@ class Store {
   // The recipients of the mail we sent with this Message-ID (bare), empty
   // when it is not ours; for bounces that do not name the recipient.
   std::vector<std::string> outbox_recipients_of(std::string_view message_id) const;
+  // The SLA targets rules set for a ticket (migration 6,
+  // store/sla_override_store.cpp).
+  std::vector<SlaOverride> sla_overrides_of(std::int64_t ticket_id) const;
   // Each of these is its own small transaction.
   void outbox_sent(std::int64_t id, std::int64_t now);
   void outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error);
@@ -281,6 +284,8 @@ class StoreTransaction {
   // Records that `address` refused the mail `bounced_message_id` for good.
   void record_bounce(std::string_view address, std::int64_t at, std::int64_t ticket_id,
                      std::string_view bounced_message_id, std::string_view status);
+  // Inserts or replaces the rule-set SLA target of (ticket, kind).
+  void put_sla_override(const SlaOverride& override_);
 
   void commit();
 

@@ -91,7 +91,7 @@ struct Desk {
     m.created_at = now;
     tx.add_message(m, {}, {});
     tx.set_status_since(t.id, t.status, now);
-    sla_on_new_ticket(config, tx, t, now);
+    sla_on_new_ticket(config, *store, tx, t, now);
     tx.commit();
     return t;
   }
