@@ -107,7 +107,7 @@ bool ImapIdle::start(const std::string& folder_utf8, std::string* err) {
   std::replace(caps.begin(), caps.end(), '\n', ' ');
   supported_ = caps.find(" IDLE ") != std::string::npos;
   if (!supported_) {
-    *err = prefix() + "the server does not offer IDLE; polling instead";
+    *err = prefix() + "the server does not offer IDLE";
     conn_.reset();
     return false;
   }

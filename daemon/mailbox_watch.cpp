@@ -83,8 +83,9 @@ void MailboxWatch::failed(Clock::time_point now, const std::string& why, bool un
                            : std::min<std::chrono::seconds>(kMaxRetry, kFirstRetry * (1 << std::min(failures_ - 1, 10)));
   retry_at_ = now + delay;
   if (failures_ == 1) {
-    log_.warning("{}: no IMAP IDLE, new mail waits for the next poll (every {}s); IDLE retried in {}s: {}", name_,
-                 poll_seconds_, delay.count(), why);
+    log_.warning("{}: IMAP IDLE unavailable ({}); new mail waits for the next poll (every {}s) until IDLE is back "
+                 "(next try in {}s)",
+                 name_, why, poll_seconds_, delay.count());
   } else {
     log_.debug("{}: IMAP IDLE still unavailable (attempt {}), retried in {}s: {}", name_, failures_, delay.count(),
                why);
