@@ -70,6 +70,30 @@ bool response_code_number(std::string_view text, std::string_view code, std::uin
   return true;
 }
 
+// UIDs as IMAP sequence sets (RFC 3501 9, sequence-set: "3:7,9"), sorted,
+// each set at most a few thousand characters: servers limit command lines
+// (RFC 7162 3.2.1 asks them to accept 8192 octets).
+std::vector<std::string> uid_sets(std::vector<std::uint32_t> uids) {
+  std::sort(uids.begin(), uids.end());
+  uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  std::vector<std::string> sets;
+  std::string set;
+  for (std::size_t i = 0; i < uids.size();) {
+    std::size_t j = i;
+    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;  // a run of consecutive UIDs
+    if (!set.empty()) set += ',';
+    set += std::to_string(uids[i]);
+    if (j > i) set += ":" + std::to_string(uids[j]);
+    i = j + 1;
+    if (set.size() > 4000) {
+      sets.push_back(std::move(set));
+      set.clear();
+    }
+  }
+  if (!set.empty()) sets.push_back(std::move(set));
+  return sets;
+}
+
 }  // namespace
 
 // The shared easy handle and what the last transfer said. Commands are
@@ -89,6 +113,11 @@ struct ImapSession::Curl {
   std::vector<std::string> untagged;  // without the leading "* "
   std::string* body = nullptr;
   std::size_t body_limit = 0;
+  // The size of the FETCH literal ("* 5 FETCH (UID 5 BODY[] {48213}"), read
+  // before the bytes arrive, so the body is allocated once instead of grown
+  // in libcurl's 16 KB pieces (a 5 MB mail was reallocated and copied about
+  // nine times, each time touching fresh pages).
+  std::size_t literal_size = 0;
   bool body_too_large = false;
   const std::string* upload = nullptr;
   std::size_t upload_at = 0;
@@ -103,6 +132,7 @@ struct ImapSession::Curl {
     tagged.clear();
     untagged.clear();
     body = nullptr;
+    literal_size = 0;
     body_too_large = false;
     upload = nullptr;
     upload_at = 0;
@@ -131,6 +161,7 @@ struct ImapSession::Curl {
   void on_reply(std::string_view line) {
     if (line.rfind("* ", 0) == 0) {
       if (untagged.size() < 100000) untagged.emplace_back(line.substr(2));
+      if (line.size() > 2 && line.back() == '}') literal_size = literal_size_of(line);
       return;
     }
     if (line.rfind("+", 0) == 0) return;
@@ -149,6 +180,18 @@ struct ImapSession::Curl {
     return dispatch_protocol_lines(type, data, size, static_cast<Curl*>(self));
   }
 
+  // "... {123}" -> 123; 0 when the line does not end in a literal size.
+  static std::size_t literal_size_of(std::string_view line) {
+    std::size_t open = line.rfind('{');
+    if (open == std::string_view::npos || line.size() - open > 12) return 0;
+    std::size_t n = 0;
+    for (std::size_t i = open + 1; i + 1 < line.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
+      n = n * 10 + static_cast<std::size_t>(line[i] - '0');
+    }
+    return n;
+  }
+
   static size_t write(char* data, size_t size, size_t nmemb, void* self) {
     auto* c = static_cast<Curl*>(self);
     const std::size_t n = size * nmemb;
@@ -156,6 +199,9 @@ struct ImapSession::Curl {
     if (c->body->size() + n > c->body_limit) {
       c->body_too_large = true;
       return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+    }
+    if (c->body->empty() && c->literal_size > n && c->literal_size <= c->body_limit) {
+      c->body->reserve(c->literal_size);
     }
     c->body->append(data, n);
     return n;
@@ -408,26 +454,10 @@ bool ImapSession::add_keyword(const std::vector<std::uint32_t>& uids, const std:
     *err = prefix() + "store: \"" + keyword + "\" is not a valid IMAP keyword";
     return false;
   }
-  std::vector<std::uint32_t> sorted = uids;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  std::string set;
-  auto flush = [&]() {
-    if (set.empty()) return true;
-    bool ok = run_on_selected("UID STORE " + set + " +FLAGS.SILENT (" + keyword + ")", "flag", err);
-    set.clear();
-    return ok;
-  };
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;  // a run of consecutive UIDs
-    if (!set.empty()) set += ',';
-    set += std::to_string(sorted[i]);
-    if (j > i) set += ":" + std::to_string(sorted[j]);
-    i = j + 1;
-    if (set.size() > 4000 && !flush()) return false;  // servers limit command lines (RFC 7162 4: 8000+)
+  for (const auto& set : uid_sets(uids)) {
+    if (!run_on_selected("UID STORE " + set + " +FLAGS.SILENT (" + keyword + ")", "flag", err)) return false;
   }
-  return flush();
+  return true;
 }
 
 bool ImapSession::remove_keyword(std::uint32_t uid, const std::string& keyword, std::string* err) {
@@ -460,14 +490,26 @@ bool ImapSession::has_capability(const std::string& name, std::string* err) {
 }
 
 bool ImapSession::move(std::uint32_t uid, const std::string& folder_utf8, std::string* err) {
+  return move_set(std::to_string(uid), "UID " + std::to_string(uid), folder_utf8, err);
+}
+
+bool ImapSession::move(const std::vector<std::uint32_t>& uids, const std::string& folder_utf8, std::string* err) {
+  for (const auto& set : uid_sets(uids)) {
+    if (!move_set(set, "UIDs " + (set.size() > 40 ? set.substr(0, 40) + "..." : set), folder_utf8, err)) return false;
+  }
+  return true;
+}
+
+bool ImapSession::move_set(const std::string& set, const std::string& which, const std::string& folder_utf8,
+                           std::string* err) {
   if (!require_selected(err)) return false;
   std::string wire, why;
   if (!encode_imap_utf7(folder_utf8, &wire, &why)) {
     *err = prefix() + "move to " + folder_utf8 + ": " + why;
     return false;
   }
-  const std::string what = "move UID " + std::to_string(uid) + " to " + folder_utf8;
-  const std::string id = std::to_string(uid);
+  const std::string what = "move " + which + " to " + folder_utf8;
+  const std::string& id = set;
   std::string cap_err;
   const bool has_move = has_capability("MOVE", &cap_err);
   if (!cap_err.empty()) {

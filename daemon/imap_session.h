@@ -90,6 +90,9 @@ class ImapSession {
   // (UIDPLUS) or EXPUNGE. A missing target folder ([TRYCREATE]) is created
   // and the move retried once.
   bool move(std::uint32_t uid, const std::string& folder_utf8, std::string* err);
+  // The same for many messages at once, as UID sets (a batch whose ticket
+  // changes have all committed).
+  bool move(const std::vector<std::uint32_t>& uids, const std::string& folder_utf8, std::string* err);
 
   // LIST, then CREATE + SUBSCRIBE if missing; an existing folder is success.
   bool create_folder(const std::string& folder_utf8, std::string* err);
@@ -125,6 +128,8 @@ class ImapSession {
                const char* what, std::string* err);
   std::string folder_url(const Selected& folder, bool with_uidvalidity) const;
   bool run_on_selected(const std::string& command, const char* what, std::string* err);
+  // move() for one UID set ("3:7,9"); `which` names it in errors.
+  bool move_set(const std::string& set, const std::string& which, const std::string& folder_utf8, std::string* err);
   bool require_selected(std::string* err) const;
   std::string prefix() const;
 

@@ -1,9 +1,13 @@
 // The "fetch" and "mark" stages for one IMAP mailbox:
 //
-//   select -> search unprocessed -> for each: fetch -> intake -> mark
+//   select -> search unprocessed (once) -> for each: fetch -> intake
+//          -> mark, in UID sets of up to 100 committed mails
 //
 // A mail is marked processed on the server (our keyword, and a move to the
-// processed folder when one is configured) only after its intake committed.
+// processed folder when one is configured) only after its intake committed;
+// committed mails are marked together (one UID STORE per batch, not per
+// mail), at the latest when the cycle ends or stops early, each batch after
+// Store::sync_to_disk() (so not even a power loss loses a marked mail).
 // \Seen means nothing to us: people reading support@ set it, and so does
 // libcurl's fetch. The keyword is backed by the store's (mailbox,
 // UIDVALIDITY, UID) records, so a crash between commit and mark only makes

@@ -3,13 +3,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/row_readers.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace ticketd {
 
 bool Store::bounced_since(std::string_view address, std::int64_t since) const {
   return guarded(path_, "reading bounced addresses", [&] {
-    SQLite::Statement q(*db_, "SELECT 1 FROM bounced_addresses WHERE address=? AND at>=? LIMIT 1");
+    auto q = statements_->use("SELECT 1 FROM bounced_addresses WHERE address=? AND at>=? LIMIT 1");
     q.bind(1, std::string(address));
     q.bind(2, since);
     return q.executeStep();
@@ -18,7 +19,7 @@ bool Store::bounced_since(std::string_view address, std::int64_t since) const {
 
 std::vector<std::string> Store::outbox_recipients_of(std::string_view message_id) const {
   return guarded(path_, "reading the outbox", [&] {
-    SQLite::Statement q(*db_, "SELECT recipients FROM outbox WHERE message_id=? LIMIT 1");
+    auto q = statements_->use("SELECT recipients FROM outbox WHERE message_id=? LIMIT 1");
     q.bind(1, std::string(message_id));
     std::vector<std::string> recipients;
     if (!q.executeStep()) return recipients;
@@ -37,9 +38,8 @@ std::vector<std::string> Store::outbox_recipients_of(std::string_view message_id
 void StoreTransaction::record_bounce(std::string_view address, std::int64_t at, std::int64_t ticket_id,
                                      std::string_view bounced_message_id, std::string_view status) {
   guarded(store_->path(), "recording a bounce", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT INTO bounced_addresses (address, at, ticket_id, bounced_message_id, status) "
-                        "VALUES (?, ?, ?, ?, ?)");
+    auto q = statements_->use("INSERT INTO bounced_addresses (address, at, ticket_id, bounced_message_id, status) "
+                              "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, std::string(address));
     q.bind(2, at);
     q.bind(3, ticket_id);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "store/row_readers.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -45,7 +46,7 @@ void bind_maybe(SQLite::Statement& q, int index, const std::optional<std::int64_
 
 std::optional<std::int64_t> Store::status_since(std::int64_t ticket_id, std::string_view status) const {
   return guarded(path_, "reading a ticket's status time", [&]() -> std::optional<std::int64_t> {
-    SQLite::Statement q(*db_, "SELECT since FROM ticket_status_since WHERE ticket_id=? AND status=?");
+    auto q = statements_->use("SELECT since FROM ticket_status_since WHERE ticket_id=? AND status=?");
     q.bind(1, ticket_id);
     q.bind(2, std::string(status));
     if (!q.executeStep()) return std::nullopt;
@@ -59,24 +60,24 @@ std::vector<Ticket> Store::tickets_in_status_since(std::string_view status, std:
     const std::string since =
         "COALESCE((SELECT s.since FROM ticket_status_since s WHERE s.ticket_id=tickets.id "
         "AND s.status=tickets.status), updated_at)";
-    SQLite::Statement q(*db_, std::string(kTicketSelect) + " WHERE status=?1 AND " + since +
-                                  " <= ?2 AND (?3 = '' OR NOT EXISTS (SELECT 1 FROM timer_notices n "
-                                  "WHERE n.ticket_id=tickets.id AND n.kind=?3 AND n.due_at>=" + since +
-                                  ")) ORDER BY id LIMIT ?4");
+    auto q = statements_->use(std::string(kTicketSelect) + " WHERE status=?1 AND " + since +
+                      " <= ?2 AND (?3 = '' OR NOT EXISTS (SELECT 1 FROM timer_notices n "
+                      "WHERE n.ticket_id=tickets.id AND n.kind=?3 AND n.due_at>=" + since +
+                      ")) ORDER BY id LIMIT ?4");
     q.bind(1, std::string(status));
     q.bind(2, before);
     q.bind(3, std::string(without_notice));
     q.bind(4, static_cast<std::int64_t>(limit));
     std::vector<Ticket> tickets;
     while (q.executeStep()) tickets.push_back(read_ticket(q));
-    for (auto& t : tickets) t.tags = read_tags(*db_, t.id);
+    for (auto& t : tickets) t.tags = read_tags(*statements_, t.id);
     return tickets;
   });
 }
 
 std::vector<SlaClock> Store::sla_clocks_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading SLA clocks", [&] {
-    SQLite::Statement q(*db_, std::string(kClockSelect) + " WHERE ticket_id=? ORDER BY kind");
+    auto q = statements_->use(std::string(kClockSelect) + " WHERE ticket_id=? ORDER BY kind");
     q.bind(1, ticket_id);
     std::vector<SlaClock> clocks;
     while (q.executeStep()) clocks.push_back(read_clock(q));
@@ -86,12 +87,12 @@ std::vector<SlaClock> Store::sla_clocks_of(std::int64_t ticket_id) const {
 
 std::vector<SlaClock> Store::running_sla_clocks(std::int64_t now, std::size_t limit) const {
   return guarded(path_, "reading due SLA clocks", [&] {
-    SQLite::Statement q(*db_, std::string(kClockSelect) +
-                                  " c WHERE met_at IS NULL AND paused_at IS NULL AND remind_at<=?1 "
-                                  "AND NOT EXISTS (SELECT 1 FROM timer_notices n WHERE n.ticket_id=c.ticket_id "
-                                  "AND n.due_at=c.due_at AND (n.kind='sla_breach:'||c.kind "
-                                  "OR (n.kind='sla_reminder:'||c.kind AND c.due_at>?1))) "
-                                  "ORDER BY remind_at LIMIT ?2");
+    auto q = statements_->use(std::string(kClockSelect) +
+                      " c WHERE met_at IS NULL AND paused_at IS NULL AND remind_at<=?1 "
+                      "AND NOT EXISTS (SELECT 1 FROM timer_notices n WHERE n.ticket_id=c.ticket_id "
+                      "AND n.due_at=c.due_at AND (n.kind='sla_breach:'||c.kind "
+                      "OR (n.kind='sla_reminder:'||c.kind AND c.due_at>?1))) "
+                      "ORDER BY remind_at LIMIT ?2");
     q.bind(1, now);
     q.bind(2, static_cast<std::int64_t>(limit));
     std::vector<SlaClock> clocks;
@@ -102,8 +103,8 @@ std::vector<SlaClock> Store::running_sla_clocks(std::int64_t now, std::size_t li
 
 std::vector<SlaClock> Store::paused_sla_clocks(std::size_t limit) const {
   return guarded(path_, "reading paused SLA clocks", [&] {
-    SQLite::Statement q(*db_, std::string(kClockSelect) +
-                                  " WHERE met_at IS NULL AND paused_at IS NOT NULL ORDER BY ticket_id LIMIT ?");
+    auto q = statements_->use(std::string(kClockSelect) +
+                      " WHERE met_at IS NULL AND paused_at IS NOT NULL ORDER BY ticket_id LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(limit));
     std::vector<SlaClock> clocks;
     while (q.executeStep()) clocks.push_back(read_clock(q));
@@ -113,7 +114,7 @@ std::vector<SlaClock> Store::paused_sla_clocks(std::size_t limit) const {
 
 bool Store::timer_notice_done(std::int64_t ticket_id, std::string_view kind, std::int64_t due_at) const {
   return guarded(path_, "reading timer notices", [&] {
-    SQLite::Statement q(*db_, "SELECT 1 FROM timer_notices WHERE ticket_id=? AND kind=? AND due_at=?");
+    auto q = statements_->use("SELECT 1 FROM timer_notices WHERE ticket_id=? AND kind=? AND due_at=?");
     q.bind(1, ticket_id);
     q.bind(2, std::string(kind));
     q.bind(3, due_at);
@@ -124,8 +125,8 @@ bool Store::timer_notice_done(std::int64_t ticket_id, std::string_view kind, std
 std::optional<StoredMessage> Store::last_message_of(std::int64_t ticket_id, std::string_view direction,
                                                     std::string_view author_kind) const {
   return guarded(path_, "reading messages", [&]() -> std::optional<StoredMessage> {
-    SQLite::Statement q(*db_, std::string(kMessageSelect) +
-                                  " WHERE ticket_id=? AND direction=? AND author_kind=? ORDER BY id DESC LIMIT 1");
+    auto q = statements_->use(std::string(kMessageSelect) +
+                      " WHERE ticket_id=? AND direction=? AND author_kind=? ORDER BY id DESC LIMIT 1");
     q.bind(1, ticket_id);
     q.bind(2, std::string(direction));
     q.bind(3, std::string(author_kind));
@@ -136,8 +137,8 @@ std::optional<StoredMessage> Store::last_message_of(std::int64_t ticket_id, std:
 
 std::vector<CsatSurvey> Store::due_surveys(std::int64_t now, std::size_t limit) const {
   return guarded(path_, "reading due surveys", [&] {
-    SQLite::Statement q(*db_, std::string(kSurveySelect) +
-                                  " WHERE sent_at IS NULL AND outcome='' AND due_at<=? ORDER BY due_at LIMIT ?");
+    auto q = statements_->use(std::string(kSurveySelect) +
+                      " WHERE sent_at IS NULL AND outcome='' AND due_at<=? ORDER BY due_at LIMIT ?");
     q.bind(1, now);
     q.bind(2, static_cast<std::int64_t>(limit));
     std::vector<CsatSurvey> surveys;
@@ -148,7 +149,7 @@ std::vector<CsatSurvey> Store::due_surveys(std::int64_t now, std::size_t limit) 
 
 std::optional<CsatSurvey> Store::survey_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading a survey", [&]() -> std::optional<CsatSurvey> {
-    SQLite::Statement q(*db_, std::string(kSurveySelect) + " WHERE ticket_id=?");
+    auto q = statements_->use(std::string(kSurveySelect) + " WHERE ticket_id=?");
     q.bind(1, ticket_id);
     if (!q.executeStep()) return std::nullopt;
     return read_survey(q);
@@ -157,7 +158,7 @@ std::optional<CsatSurvey> Store::survey_of(std::int64_t ticket_id) const {
 
 std::optional<std::int64_t> Store::last_survey_sent_to(std::string_view customer) const {
   return guarded(path_, "reading surveys", [&]() -> std::optional<std::int64_t> {
-    SQLite::Statement q(*db_, "SELECT max(sent_at) FROM csat_surveys WHERE customer=? AND sent_at IS NOT NULL");
+    auto q = statements_->use("SELECT max(sent_at) FROM csat_surveys WHERE customer=? AND sent_at IS NOT NULL");
     q.bind(1, std::string(customer));
     if (!q.executeStep()) return std::nullopt;
     return optional_int(q.getColumn(0));
@@ -166,9 +167,8 @@ std::optional<std::int64_t> Store::last_survey_sent_to(std::string_view customer
 
 std::optional<CsatRating> Store::rating_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading a rating", [&]() -> std::optional<CsatRating> {
-    SQLite::Statement q(*db_,
-                        "SELECT ticket_id, agent, customer, rating, comment, rated_at FROM csat_ratings "
-                        "WHERE ticket_id=?");
+    auto q = statements_->use("SELECT ticket_id, agent, customer, rating, comment, rated_at FROM csat_ratings "
+                      "WHERE ticket_id=?");
     q.bind(1, ticket_id);
     if (!q.executeStep()) return std::nullopt;
     return CsatRating{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -178,8 +178,7 @@ std::optional<CsatRating> Store::rating_of(std::int64_t ticket_id) const {
 
 void StoreTransaction::set_status_since(std::int64_t ticket_id, std::string_view status, std::int64_t since) {
   guarded(store_->path(), "recording a status time", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR REPLACE INTO ticket_status_since (ticket_id, status, since) VALUES (?, ?, ?)");
+    auto q = statements_->use("INSERT OR REPLACE INTO ticket_status_since (ticket_id, status, since) VALUES (?, ?, ?)");
     q.bind(1, ticket_id);
     q.bind(2, std::string(status));
     q.bind(3, since);
@@ -189,9 +188,8 @@ void StoreTransaction::set_status_since(std::int64_t ticket_id, std::string_view
 
 void StoreTransaction::put_sla_clock(const SlaClock& c) {
   guarded(store_->path(), "writing an SLA clock", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR REPLACE INTO sla_clocks (ticket_id, kind, started_at, remind_at, due_at, "
-                        "paused_at, met_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto q = statements_->use("INSERT OR REPLACE INTO sla_clocks (ticket_id, kind, started_at, remind_at, due_at, "
+                              "paused_at, met_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, c.ticket_id);
     q.bind(2, c.kind);
     q.bind(3, c.started_at);
@@ -206,8 +204,8 @@ void StoreTransaction::put_sla_clock(const SlaClock& c) {
 bool StoreTransaction::record_timer_notice(std::int64_t ticket_id, std::string_view kind, std::int64_t due_at,
                                            std::int64_t now) {
   return guarded(store_->path(), "recording a timer notice", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR IGNORE INTO timer_notices (ticket_id, kind, due_at, done_at) VALUES (?, ?, ?, ?)");
+    auto q = statements_->use(
+        "INSERT OR IGNORE INTO timer_notices (ticket_id, kind, due_at, done_at) VALUES (?, ?, ?, ?)");
     q.bind(1, ticket_id);
     q.bind(2, std::string(kind));
     q.bind(3, due_at);
@@ -218,10 +216,10 @@ bool StoreTransaction::record_timer_notice(std::int64_t ticket_id, std::string_v
 
 void StoreTransaction::plan_survey(const CsatSurvey& s) {
   guarded(store_->path(), "planning a survey", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT INTO csat_surveys (ticket_id, customer, due_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT(ticket_id) DO UPDATE SET customer=excluded.customer, due_at=excluded.due_at, "
-                        "outcome='' WHERE sent_at IS NULL");
+    auto q = statements_->use(
+        "INSERT INTO csat_surveys (ticket_id, customer, due_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(ticket_id) DO UPDATE SET customer=excluded.customer, due_at=excluded.due_at, "
+        "outcome='' WHERE sent_at IS NULL");
     q.bind(1, s.ticket_id);
     q.bind(2, s.customer);
     q.bind(3, s.due_at);
@@ -232,7 +230,7 @@ void StoreTransaction::plan_survey(const CsatSurvey& s) {
 void StoreTransaction::finish_survey(std::int64_t ticket_id, std::string_view outcome,
                                      std::optional<std::int64_t> sent_at) {
   guarded(store_->path(), "recording a survey", [&] {
-    SQLite::Statement q(*store_->db_, "UPDATE csat_surveys SET outcome=?, sent_at=? WHERE ticket_id=?");
+    auto q = statements_->use("UPDATE csat_surveys SET outcome=?, sent_at=? WHERE ticket_id=?");
     q.bind(1, std::string(outcome));
     bind_maybe(q, 2, sent_at);
     q.bind(3, ticket_id);
@@ -242,9 +240,9 @@ void StoreTransaction::finish_survey(std::int64_t ticket_id, std::string_view ou
 
 void StoreTransaction::put_rating(const CsatRating& r) {
   guarded(store_->path(), "recording a rating", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR REPLACE INTO csat_ratings (ticket_id, agent, customer, rating, comment, rated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
+    auto q = statements_->use(
+        "INSERT OR REPLACE INTO csat_ratings (ticket_id, agent, customer, rating, comment, rated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, r.ticket_id);
     q.bind(2, r.agent);
     q.bind(3, r.customer);

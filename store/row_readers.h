@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "store/records.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -66,8 +67,8 @@ inline Ticket read_ticket(SQLite::Statement& q) {
   return t;
 }
 
-inline std::vector<std::string> read_tags(SQLite::Database& db, std::int64_t ticket_id) {
-  SQLite::Statement q(db, "SELECT tag FROM ticket_tags WHERE ticket_id=? ORDER BY tag");
+inline std::vector<std::string> read_tags(StatementCache& statements, std::int64_t ticket_id) {
+  auto q = statements.use("SELECT tag FROM ticket_tags WHERE ticket_id=? ORDER BY tag");
   q.bind(1, ticket_id);
   std::vector<std::string> tags;
   while (q.executeStep()) tags.push_back(q.getColumn(0).getString());

@@ -264,6 +264,19 @@ CREATE TABLE sla_overrides (
 -- Bounces and threading look our mail up by Message-ID.
 CREATE INDEX outbox_message_id ON outbox(message_id);
 )sql"},
+      {7, R"sql(
+-- Indexes for what intake asks of every mail (issue 8, throughput): without
+-- them each question scanned a whole table, so a mailbox of N mails cost
+-- N scans of a table growing to N rows.
+-- The per-sender flood limit (Store::automatic_mails_to) counts a sender's
+-- automatic mails in the last hour; it scanned every outbox row, reading
+-- past each row's mail data to reach created_at.
+CREATE INDEX outbox_automatic ON outbox(lower(recipients), created_at) WHERE kind IN ('ack','auto_reply');
+-- A customer's earlier tickets (Store::tickets_of_requester, for rules)
+-- compare addresses without case, which the BINARY tickets_requester index
+-- cannot answer.
+CREATE INDEX tickets_requester_nocase ON tickets(requester_address COLLATE NOCASE);
+)sql"},
   };
   return migrations;
 }

@@ -3,10 +3,16 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "store/row_readers.h"
 #include "store/schema.h"
+#include "store/statement_cache.h"
 
 namespace ticketd {
 
@@ -21,11 +27,14 @@ constexpr int kBusyTimeoutMs = 10000;
 Store::Store(const std::string& path) : path_(path) {
   try {
     db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    statements_ = std::make_unique<StatementCache>(*db_);
     db_->setBusyTimeout(kBusyTimeoutMs);
     db_->exec("PRAGMA journal_mode=WAL");
-    // NORMAL is durable in WAL mode against process crashes (kill -9); only
-    // an OS crash may lose the last commits, which the IMAP mark-after-commit
-    // order turns into a re-fetch, never a loss.
+    // NORMAL is durable in WAL mode against process crashes (kill -9); an
+    // OS crash or power loss may lose the last commits, so sync_to_disk()
+    // runs before mails are marked processed on the IMAP server (store.h,
+    // "Durability"): otherwise a lost commit would be a lost mail, flagged
+    // on the server with no ticket.
     db_->exec("PRAGMA synchronous=NORMAL");
     db_->exec("PRAGMA foreign_keys=ON");
     db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
@@ -54,15 +63,34 @@ Store::Store(const std::string& path) : path_(path) {
 Store::~Store() = default;
 
 int Store::schema_version() const {
-  SQLite::Statement query(*db_, "SELECT version FROM schema_version");
+  auto query = statements_->use("SELECT version FROM schema_version");
   return query.executeStep() ? query.getColumn(0).getInt() : 0;
 }
 
 StoreTransaction Store::begin() { return StoreTransaction(*this); }
 
+void Store::sync_to_disk() {
+  // The WAL file holds every commit not yet checkpointed, appended in
+  // order, and a checkpoint syncs the database file before it reuses the
+  // WAL; so syncing the WAL file's data makes all commits durable. fsync
+  // acts on the file, whichever descriptor names it.
+  const std::string wal = path_ + "-wal";
+  int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return;  // no WAL: everything is in the (synced) database file
+    throw StoreError(fmt::format("{}: cannot open the write-ahead log to sync it: {}", wal, std::strerror(errno)));
+  }
+  int rc = ::fdatasync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0) {
+    throw StoreError(fmt::format("{}: cannot sync the write-ahead log to disk: {}", wal, std::strerror(saved)));
+  }
+}
+
 bool Store::uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, std::uint32_t uid) const {
   return guarded(path_, "reading processed mail", [&] {
-    SQLite::Statement q(*db_, "SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
+    auto q = statements_->use("SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
     q.bind(1, std::string(mailbox));
     q.bind(2, static_cast<std::int64_t>(uidvalidity));
     q.bind(3, static_cast<std::int64_t>(uid));
@@ -72,7 +100,7 @@ bool Store::uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, s
 
 std::optional<std::int64_t> Store::mail_processed(std::string_view mailbox, std::string_view key) const {
   return guarded(path_, "reading processed mail", [&]() -> std::optional<std::int64_t> {
-    SQLite::Statement q(*db_, "SELECT ticket_id FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
+    auto q = statements_->use("SELECT ticket_id FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
     q.bind(1, std::string(mailbox));
     q.bind(2, std::string(key));
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
@@ -82,7 +110,7 @@ std::optional<std::int64_t> Store::mail_processed(std::string_view mailbox, std:
 
 bool Store::mail_key_known(std::string_view mailbox, std::string_view key) const {
   return guarded(path_, "reading processed mail", [&] {
-    SQLite::Statement q(*db_, "SELECT 1 FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
+    auto q = statements_->use("SELECT 1 FROM processed_mails WHERE mailbox=? AND dedupe_key=?");
     q.bind(1, std::string(mailbox));
     q.bind(2, std::string(key));
     return q.executeStep();
@@ -91,7 +119,7 @@ bool Store::mail_key_known(std::string_view mailbox, std::string_view key) const
 
 std::optional<std::uint32_t> Store::known_uidvalidity(std::string_view mailbox) const {
   return guarded(path_, "reading mailbox state", [&]() -> std::optional<std::uint32_t> {
-    SQLite::Statement q(*db_, "SELECT uidvalidity FROM mailbox_state WHERE mailbox=?");
+    auto q = statements_->use("SELECT uidvalidity FROM mailbox_state WHERE mailbox=?");
     q.bind(1, std::string(mailbox));
     if (!q.executeStep()) return std::nullopt;
     return static_cast<std::uint32_t>(q.getColumn(0).getInt64());
@@ -102,7 +130,7 @@ std::vector<std::uint32_t> Store::processed_among(std::string_view mailbox, std:
                                                   const std::vector<std::uint32_t>& uids) const {
   return guarded(path_, "reading processed mail", [&] {
     std::vector<std::uint32_t> found;
-    SQLite::Statement q(*db_, "SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
+    auto q = statements_->use("SELECT 1 FROM processed_uids WHERE mailbox=? AND uidvalidity=? AND uid=?");
     for (auto uid : uids) {
       q.reset();
       q.bind(1, std::string(mailbox));
@@ -116,22 +144,22 @@ std::vector<std::uint32_t> Store::processed_among(std::string_view mailbox, std:
 
 std::optional<Ticket> Store::ticket_by_id(std::int64_t id) const {
   return guarded(path_, "reading a ticket", [&]() -> std::optional<Ticket> {
-    SQLite::Statement q(*db_, std::string(kTicketSelect) + " WHERE id=?");
+    auto q = statements_->use(std::string(kTicketSelect) + " WHERE id=?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     Ticket t = read_ticket(q);
-    t.tags = read_tags(*db_, t.id);
+    t.tags = read_tags(*statements_, t.id);
     return t;
   });
 }
 
 std::optional<Ticket> Store::ticket_by_number(std::int64_t number) const {
   return guarded(path_, "reading a ticket", [&]() -> std::optional<Ticket> {
-    SQLite::Statement q(*db_, std::string(kTicketSelect) + " WHERE number=?");
+    auto q = statements_->use(std::string(kTicketSelect) + " WHERE number=?");
     q.bind(1, number);
     if (!q.executeStep()) return std::nullopt;
     Ticket t = read_ticket(q);
-    t.tags = read_tags(*db_, t.id);
+    t.tags = read_tags(*statements_, t.id);
     return t;
   });
 }
@@ -139,10 +167,13 @@ std::optional<Ticket> Store::ticket_by_number(std::int64_t number) const {
 std::optional<std::int64_t> Store::ticket_for_message_id(std::string_view message_id) const {
   if (message_id.empty()) return std::nullopt;
   return guarded(path_, "looking up a Message-ID", [&]() -> std::optional<std::int64_t> {
-    SQLite::Statement q(*db_, "SELECT ticket_id FROM messages WHERE message_id=? ORDER BY id LIMIT 1");
+    // "message_id<>''" repeats the partial index's condition, which SQLite
+    // needs to see before it uses messages_message_id instead of scanning.
+    auto q = statements_->use(
+        "SELECT ticket_id FROM messages WHERE message_id=? AND message_id<>'' ORDER BY id LIMIT 1");
     q.bind(1, std::string(message_id));
     if (q.executeStep()) return q.getColumn(0).getInt64();
-    SQLite::Statement out(*db_, "SELECT ticket_id FROM outbox WHERE message_id=? AND ticket_id IS NOT NULL LIMIT 1");
+    auto out = statements_->use("SELECT ticket_id FROM outbox WHERE message_id=? AND ticket_id IS NOT NULL LIMIT 1");
     out.bind(1, std::string(message_id));
     if (out.executeStep()) return out.getColumn(0).getInt64();
     return std::nullopt;
@@ -151,7 +182,7 @@ std::optional<std::int64_t> Store::ticket_for_message_id(std::string_view messag
 
 bool Store::is_participant(std::int64_t ticket_id, std::string_view address) const {
   return guarded(path_, "reading participants", [&] {
-    SQLite::Statement q(*db_, "SELECT 1 FROM participants WHERE ticket_id=? AND address=?");
+    auto q = statements_->use("SELECT 1 FROM participants WHERE ticket_id=? AND address=?");
     q.bind(1, ticket_id);
     q.bind(2, std::string(address));
     return q.executeStep();
@@ -160,7 +191,7 @@ bool Store::is_participant(std::int64_t ticket_id, std::string_view address) con
 
 std::int64_t Store::tickets_of_requester(std::string_view address) const {
   return guarded(path_, "counting tickets", [&] {
-    SQLite::Statement q(*db_, "SELECT count(*) FROM tickets WHERE requester_address=? COLLATE NOCASE");
+    auto q = statements_->use("SELECT count(*) FROM tickets WHERE requester_address=? COLLATE NOCASE");
     q.bind(1, std::string(address));
     q.executeStep();
     return q.getColumn(0).getInt64();
@@ -186,21 +217,21 @@ std::vector<Ticket> Store::list_tickets(const TicketFilter& filter) const {
       sql += " AND id IN (SELECT ticket_id FROM sla_clocks WHERE met_at IS NULL AND paused_at IS NULL AND due_at < ?)";
     }
     sql += " ORDER BY number DESC LIMIT ?";
-    SQLite::Statement q(*db_, sql);
+    auto q = statements_->use(sql);
     int i = 1;
     for (const auto& arg : args) q.bind(i++, arg);
     if (filter.overdue_at) q.bind(i++, *filter.overdue_at);
     q.bind(i, static_cast<std::int64_t>(filter.limit));
     std::vector<Ticket> tickets;
     while (q.executeStep()) tickets.push_back(read_ticket(q));
-    for (auto& t : tickets) t.tags = read_tags(*db_, t.id);
+    for (auto& t : tickets) t.tags = read_tags(*statements_, t.id);
     return tickets;
   });
 }
 
 std::vector<StoredMessage> Store::messages_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading messages", [&] {
-    SQLite::Statement q(*db_, std::string(kMessageSelect) + " WHERE ticket_id=? ORDER BY id");
+    auto q = statements_->use(std::string(kMessageSelect) + " WHERE ticket_id=? ORDER BY id");
     q.bind(1, ticket_id);
     std::vector<StoredMessage> messages;
     while (q.executeStep()) messages.push_back(read_message(q));
@@ -210,9 +241,8 @@ std::vector<StoredMessage> Store::messages_of(std::int64_t ticket_id) const {
 
 std::vector<AttachmentRecord> Store::attachments_of(std::int64_t message_row_id) const {
   return guarded(path_, "reading attachments", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT filename, content_type, size, sha256, is_inline FROM attachments "
-                        "WHERE message_row_id=? ORDER BY id");
+    auto q = statements_->use("SELECT filename, content_type, size, sha256, is_inline FROM attachments "
+                              "WHERE message_row_id=? ORDER BY id");
     q.bind(1, message_row_id);
     std::vector<AttachmentRecord> list;
     while (q.executeStep()) {
@@ -226,9 +256,8 @@ std::vector<AttachmentRecord> Store::attachments_of(std::int64_t message_row_id)
 
 std::vector<Event> Store::events_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading events", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT id, ticket_id, at, actor_kind, actor_name, what, detail FROM events "
-                        "WHERE ticket_id=? ORDER BY id");
+    auto q = statements_->use("SELECT id, ticket_id, at, actor_kind, actor_name, what, detail FROM events "
+                              "WHERE ticket_id=? ORDER BY id");
     q.bind(1, ticket_id);
     std::vector<Event> events;
     while (q.executeStep()) {
@@ -242,7 +271,7 @@ std::vector<Event> Store::events_of(std::int64_t ticket_id) const {
 
 std::vector<std::string> Store::participants_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading participants", [&] {
-    SQLite::Statement q(*db_, "SELECT address FROM participants WHERE ticket_id=? ORDER BY address");
+    auto q = statements_->use("SELECT address FROM participants WHERE ticket_id=? ORDER BY address");
     q.bind(1, ticket_id);
     std::vector<std::string> list;
     while (q.executeStep()) list.push_back(q.getColumn(0).getString());
@@ -252,8 +281,7 @@ std::vector<std::string> Store::participants_of(std::int64_t ticket_id) const {
 
 std::string Store::raw_mail_of(std::int64_t message_row_id) const {
   return guarded(path_, "reading a raw mail", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT r.bytes FROM messages m JOIN raw_mails r ON r.id = m.raw_mail_id WHERE m.id=?");
+    auto q = statements_->use("SELECT r.bytes FROM messages m JOIN raw_mails r ON r.id = m.raw_mail_id WHERE m.id=?");
     q.bind(1, message_row_id);
     return q.executeStep() ? q.getColumn(0).getString() : std::string();
   });
@@ -262,12 +290,12 @@ std::string Store::raw_mail_of(std::int64_t message_row_id) const {
 Store::AgentLoad Store::agent_load(std::string_view agent) const {
   return guarded(path_, "reading agent load", [&] {
     AgentLoad load;
-    SQLite::Statement open(*db_,
-                           "SELECT count(*) FROM tickets WHERE assignee=? AND status NOT IN ('resolved','closed')");
+    auto open = statements_->use(
+        "SELECT count(*) FROM tickets WHERE assignee=? AND status NOT IN ('resolved','closed')");
     open.bind(1, std::string(agent));
     open.executeStep();
     load.open_tickets = open.getColumn(0).getInt64();
-    SQLite::Statement last(*db_, "SELECT last_assigned_at FROM agent_assignments WHERE agent=?");
+    auto last = statements_->use("SELECT last_assigned_at FROM agent_assignments WHERE agent=?");
     last.bind(1, std::string(agent));
     if (last.executeStep()) load.last_assigned_at = last.getColumn(0).getInt64();
     return load;
@@ -277,7 +305,7 @@ Store::AgentLoad Store::agent_load(std::string_view agent) const {
 std::map<std::string, std::string> Store::group_cursors() const {
   return guarded(path_, "reading round-robin cursors", [&] {
     std::map<std::string, std::string> cursors;
-    SQLite::Statement q(*db_, "SELECT group_name, agent FROM group_cursors");
+    auto q = statements_->use("SELECT group_name, agent FROM group_cursors");
     while (q.executeStep()) cursors[q.getColumn(0).getString()] = q.getColumn(1).getString();
     return cursors;
   });
@@ -285,8 +313,8 @@ std::map<std::string, std::string> Store::group_cursors() const {
 
 std::vector<OutboxMail> Store::due_outbox(std::int64_t now, std::size_t limit) const {
   return guarded(path_, "reading the outbox", [&] {
-    SQLite::Statement q(*db_, std::string(kOutboxSelect) +
-                                  " WHERE state='queued' AND next_attempt_at<=? ORDER BY next_attempt_at, id LIMIT ?");
+    auto q = statements_->use(std::string(kOutboxSelect) +
+                              " WHERE state='queued' AND next_attempt_at<=? ORDER BY next_attempt_at, id LIMIT ?");
     q.bind(1, now);
     q.bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxMail> mails;
@@ -298,7 +326,7 @@ std::vector<OutboxMail> Store::due_outbox(std::int64_t now, std::size_t limit) c
 std::vector<OutboxMail> Store::list_outbox(std::optional<std::string> state, std::size_t limit) const {
   return guarded(path_, "reading the outbox", [&] {
     std::string sql = std::string(kOutboxSelect) + (state ? " WHERE state=?" : "") + " ORDER BY id DESC LIMIT ?";
-    SQLite::Statement q(*db_, sql);
+    auto q = statements_->use(sql);
     int i = 1;
     if (state) q.bind(i++, *state);
     q.bind(i, static_cast<std::int64_t>(limit));
@@ -310,7 +338,7 @@ std::vector<OutboxMail> Store::list_outbox(std::optional<std::string> state, std
 
 std::optional<OutboxMail> Store::outbox_mail(std::int64_t id) const {
   return guarded(path_, "reading the outbox", [&]() -> std::optional<OutboxMail> {
-    SQLite::Statement q(*db_, std::string(kOutboxSelect) + " WHERE id=?");
+    auto q = statements_->use(std::string(kOutboxSelect) + " WHERE id=?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_outbox(q);
@@ -320,7 +348,7 @@ std::optional<OutboxMail> Store::outbox_mail(std::int64_t id) const {
 OutboxCounts Store::outbox_counts() const {
   return guarded(path_, "reading the outbox", [&] {
     OutboxCounts counts;
-    SQLite::Statement q(*db_, "SELECT state, count(*), min(created_at) FROM outbox GROUP BY state");
+    auto q = statements_->use("SELECT state, count(*), min(created_at) FROM outbox GROUP BY state");
     while (q.executeStep()) {
       std::string state = q.getColumn(0).getString();
       std::int64_t n = q.getColumn(1).getInt64();
@@ -340,9 +368,8 @@ OutboxCounts Store::outbox_counts() const {
 std::int64_t Store::automatic_mails_to(std::string_view address, std::int64_t since) const {
   return guarded(path_, "reading the outbox", [&] {
     // Automatic mails go to one recipient each, stored as "address\n".
-    SQLite::Statement q(*db_,
-                        "SELECT count(*) FROM outbox WHERE kind IN ('ack','auto_reply') AND created_at>=? "
-                        "AND lower(recipients)=lower(?)");
+    auto q = statements_->use("SELECT count(*) FROM outbox WHERE kind IN ('ack','auto_reply') AND created_at>=? "
+                              "AND lower(recipients)=lower(?)");
     q.bind(1, since);
     q.bind(2, std::string(address) + "\n");
     q.executeStep();
@@ -354,9 +381,9 @@ bool Store::permanently_failed_since(std::string_view address, std::int64_t sinc
   return guarded(path_, "reading the outbox", [&] {
     // Rows failed by "gave up after N attempts" were temporary failures
     // (outbox_worker.cpp): only a server's refusal blocks the address.
-    SQLite::Statement q(*db_,
-                        "SELECT 1 FROM outbox WHERE state='failed' AND created_at>=? AND lower(recipients)=lower(?) "
-                        "AND last_error NOT LIKE 'gave up after%' LIMIT 1");
+    auto q = statements_->use(
+        "SELECT 1 FROM outbox WHERE state='failed' AND created_at>=? AND lower(recipients)=lower(?) "
+        "AND last_error NOT LIKE 'gave up after%' LIMIT 1");
     q.bind(1, since);
     q.bind(2, std::string(address) + "\n");
     return q.executeStep();
@@ -365,8 +392,8 @@ bool Store::permanently_failed_since(std::string_view address, std::int64_t sinc
 
 void Store::outbox_sent(std::int64_t id, std::int64_t now) {
   guarded(path_, "recording a sent mail", [&] {
-    SQLite::Statement q(*db_,
-                        "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' WHERE id=?");
+    auto q = statements_->use(
+        "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' WHERE id=?");
     q.bind(1, now);
     q.bind(2, id);
     q.exec();
@@ -375,8 +402,7 @@ void Store::outbox_sent(std::int64_t id, std::int64_t now) {
 
 void Store::outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error) {
   guarded(path_, "recording a send failure", [&] {
-    SQLite::Statement q(*db_,
-                        "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE id=?");
+    auto q = statements_->use("UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE id=?");
     q.bind(1, next_attempt_at);
     q.bind(2, std::string(error));
     q.bind(3, id);
@@ -386,7 +412,7 @@ void Store::outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, st
 
 void Store::outbox_failed(std::int64_t id, std::string_view error) {
   guarded(path_, "recording a send failure", [&] {
-    SQLite::Statement q(*db_, "UPDATE outbox SET state='failed', attempts=attempts+1, last_error=? WHERE id=?");
+    auto q = statements_->use("UPDATE outbox SET state='failed', attempts=attempts+1, last_error=? WHERE id=?");
     q.bind(1, std::string(error));
     q.bind(2, id);
     q.exec();
@@ -395,7 +421,7 @@ void Store::outbox_failed(std::int64_t id, std::string_view error) {
 
 int Store::outbox_requeue(std::optional<std::int64_t> id, std::int64_t now) {
   return guarded(path_, "requeueing mail", [&] {
-    SQLite::Statement q(*db_, id ? "UPDATE outbox SET state='queued', next_attempt_at=? WHERE id=? AND state<>'sent'"
+    auto q = statements_->use(id ? "UPDATE outbox SET state='queued', next_attempt_at=? WHERE id=? AND state<>'sent'"
                                  : "UPDATE outbox SET state='queued', next_attempt_at=? WHERE state<>'sent'");
     q.bind(1, now);
     if (id) q.bind(2, *id);

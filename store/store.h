@@ -10,6 +10,15 @@
 //    commit(), or not at all (a transaction destroyed uncommitted rolls back).
 //    Only after commit() returns may the caller mark the mail processed on
 //    the IMAP server (DESIGN.md invariant 1).
+//  - Durability: a committed transaction survives the process dying at any
+//    moment (kill -9) as soon as commit() returns: WAL with
+//    synchronous=NORMAL has written it to the WAL file, though not waited
+//    for the disk. An OS crash or power loss may still lose the newest
+//    commits until sync_to_disk() returns; so before the outside world is
+//    told a mail is done (marked processed on the IMAP server) the caller
+//    calls sync_to_disk(), once for a whole batch of commits. That is one
+//    fdatasync per batch where synchronous=FULL would cost one per mail
+//    (issue 8), with the same guarantee at the point that matters.
 //  - Reads outside a transaction see the last committed state.
 //  - Every failure of the database (disk full, read-only file, corrupt file,
 //    locked past the busy timeout) throws StoreError with a message that
@@ -42,6 +51,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class StatementCache;
 class StoreTransaction;
 
 struct TicketFilter {
@@ -127,6 +137,10 @@ class Store {
   // Starts a write transaction (BEGIN IMMEDIATE: the write lock is taken now,
   // so a commit never fails for a lock taken by another writer meanwhile).
   StoreTransaction begin();
+
+  // Waits until every transaction committed so far is on the disk (one
+  // fdatasync of the WAL file; see "Durability" above). Throws StoreError.
+  void sync_to_disk();
 
   // --- dedupe --------------------------------------------------------------
   bool uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, std::uint32_t uid) const;
@@ -234,6 +248,9 @@ class Store {
   friend class StoreTransaction;
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  // Prepared once per statement and reused (store/statement_cache.h);
+  // declared after db_ so it is destroyed first.
+  std::unique_ptr<StatementCache> statements_;
 };
 
 // One write transaction; see Store's contract. Move-only. Throws StoreError.
@@ -252,7 +269,10 @@ class StoreTransaction {
   void remove_tag(std::int64_t ticket_id, std::string_view tag);
   void add_participant(std::int64_t ticket_id, std::string_view address);
   // Stores the message, its raw mail (once per content; empty raw stores none)
-  // and its attachments (contents once per SHA-256, those with data only).
+  // and its attachments: always their name, type, size and SHA-256; their
+  // contents (once per SHA-256, those with data only) only when there is no
+  // raw mail, since with one they are in it and parse_mail() recovers them.
+  // Binds `raw` and the attachment data without copying them.
   // Returns the message's row id.
   std::int64_t add_message(const StoredMessage& message, std::string_view raw,
                            const std::vector<Attachment>& attachments);
@@ -293,6 +313,7 @@ class StoreTransaction {
   friend class Store;
   StoreTransaction(Store& store);
   Store* store_;
+  StatementCache* statements_;  // the store's
   std::unique_ptr<SQLite::Transaction> transaction_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "parser/sha256.h"
 #include "store/row_readers.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -33,7 +34,7 @@ void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int
 }  // namespace
 
 
-StoreTransaction::StoreTransaction(Store& store) : store_(&store) {
+StoreTransaction::StoreTransaction(Store& store) : store_(&store), statements_(store.statements_.get()) {
   guarded(store_->path(), "starting a transaction", [&] {
     transaction_ = std::make_unique<SQLite::Transaction>(*store.db_, SQLite::TransactionBehavior::IMMEDIATE);
   });
@@ -46,15 +47,14 @@ StoreTransaction::~StoreTransaction() = default;
 Ticket StoreTransaction::create_ticket(Ticket ticket) {
   guarded(store_->path(), "creating a ticket", [&] {
     auto& db = *store_->db_;
-    SQLite::Statement next(db, "SELECT coalesce(max(number) + 1, ?) FROM tickets");
+    auto next = statements_->use("SELECT coalesce(max(number) + 1, ?) FROM tickets");
     next.bind(1, kFirstTicketNumber);
     next.executeStep();
     ticket.number = next.getColumn(0).getInt64();
-    SQLite::Statement q(db,
-                        "INSERT INTO tickets (number, subject, status, priority, group_name, assignee, "
-                        "requester_address, requester_name, mailbox, language, created_at, updated_at, "
-                        "first_response_at, resolved_at, closed_at, linked_ticket_id, spam) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto q = statements_->use("INSERT INTO tickets (number, subject, status, priority, group_name, assignee, "
+                              "requester_address, requester_name, mailbox, language, created_at, updated_at, "
+                              "first_response_at, resolved_at, closed_at, linked_ticket_id, spam) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, ticket.number);
     q.bind(2, ticket.subject);
     q.bind(3, ticket.status);
@@ -83,9 +83,8 @@ Ticket StoreTransaction::create_ticket(Ticket ticket) {
 
 void StoreTransaction::update_ticket(const Ticket& ticket, std::int64_t now) {
   guarded(store_->path(), "updating a ticket", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "UPDATE tickets SET status=?, priority=?, group_name=?, assignee=?, language=?, "
-                        "first_response_at=?, resolved_at=?, closed_at=?, spam=?, updated_at=? WHERE id=?");
+    auto q = statements_->use("UPDATE tickets SET status=?, priority=?, group_name=?, assignee=?, language=?, "
+                              "first_response_at=?, resolved_at=?, closed_at=?, spam=?, updated_at=? WHERE id=?");
     q.bind(1, ticket.status);
     q.bind(2, ticket.priority);
     q.bind(3, ticket.group);
@@ -103,7 +102,7 @@ void StoreTransaction::update_ticket(const Ticket& ticket, std::int64_t now) {
 
 void StoreTransaction::add_tag(std::int64_t ticket_id, std::string_view tag) {
   guarded(store_->path(), "tagging a ticket", [&] {
-    SQLite::Statement q(*store_->db_, "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
+    auto q = statements_->use("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
     q.bind(1, ticket_id);
     q.bind(2, std::string(tag));
     q.exec();
@@ -112,7 +111,7 @@ void StoreTransaction::add_tag(std::int64_t ticket_id, std::string_view tag) {
 
 void StoreTransaction::remove_tag(std::int64_t ticket_id, std::string_view tag) {
   guarded(store_->path(), "untagging a ticket", [&] {
-    SQLite::Statement q(*store_->db_, "DELETE FROM ticket_tags WHERE ticket_id=? AND tag=?");
+    auto q = statements_->use("DELETE FROM ticket_tags WHERE ticket_id=? AND tag=?");
     q.bind(1, ticket_id);
     q.bind(2, std::string(tag));
     q.exec();
@@ -122,7 +121,7 @@ void StoreTransaction::remove_tag(std::int64_t ticket_id, std::string_view tag) 
 void StoreTransaction::add_participant(std::int64_t ticket_id, std::string_view address) {
   if (address.empty()) return;
   guarded(store_->path(), "adding a participant", [&] {
-    SQLite::Statement q(*store_->db_, "INSERT OR IGNORE INTO participants (ticket_id, address) VALUES (?, ?)");
+    auto q = statements_->use("INSERT OR IGNORE INTO participants (ticket_id, address) VALUES (?, ?)");
     q.bind(1, ticket_id);
     q.bind(2, std::string(address));
     q.exec();
@@ -136,45 +135,50 @@ std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_v
     std::optional<std::int64_t> raw_id;
     if (!raw.empty()) {
       std::string digest = sha256_hex(raw);
-      SQLite::Statement insert(db, "INSERT OR IGNORE INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
+      auto insert = statements_->use("INSERT OR IGNORE INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
       insert.bind(1, digest);
       insert.bind(2, static_cast<std::int64_t>(raw.size()));
-      insert.bind(3, raw.data(), static_cast<int>(raw.size()));
-      insert.exec();
-      SQLite::Statement find(db, "SELECT id FROM raw_mails WHERE sha256=?");
-      find.bind(1, digest);
-      find.executeStep();
-      raw_id = find.getColumn(0).getInt64();
+      // No copy: SQLite reads the mail straight from the caller's buffer.
+      insert.bind_blob_no_copy(3, raw);
+      if (insert.exec() == 1) {
+        raw_id = db.getLastInsertRowid();
+      } else {  // the same bytes are stored already (a mail delivered twice)
+        auto find = statements_->use("SELECT id FROM raw_mails WHERE sha256=?");
+        find.bind(1, digest);
+        find.executeStep();
+        raw_id = find.getColumn(0).getInt64();
+      }
     }
-    SQLite::Statement q(db,
-                        "INSERT INTO messages (ticket_id, direction, author_kind, author_name, message_id, "
-                        "in_reply_to, subject, body, reply, auto_generated, raw_mail_id, created_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto q = statements_->use("INSERT INTO messages (ticket_id, direction, author_kind, author_name, message_id, "
+                              "in_reply_to, subject, body, reply, auto_generated, raw_mail_id, created_at) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, m.ticket_id);
     q.bind(2, m.direction);
     q.bind(3, m.author.kind);
     q.bind(4, m.author.name);
     q.bind(5, m.message_id);
     q.bind(6, m.in_reply_to);
-    q.bind(7, m.subject);
-    q.bind(8, m.body);
-    q.bind(9, m.reply);
+    q.bind_no_copy(7, m.subject);
+    q.bind_no_copy(8, m.body);
+    q.bind_no_copy(9, m.reply);
     q.bind(10, m.auto_generated);
     bind_optional(q, 11, raw_id);
     q.bind(12, m.created_at);
     q.exec();
     std::int64_t row = db.getLastInsertRowid();
     for (const auto& a : attachments) {
-      if (!a.data.empty()) {
-        SQLite::Statement blob(db, "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?, ?, ?)");
+      // With the raw mail stored, the attachment's bytes are in it and
+      // parse_mail() gets them back (attachments.sha256 checks them): a
+      // decoded copy would nearly double what every mail writes (issue 8).
+      if (!a.data.empty() && !raw_id) {
+        auto blob = statements_->use("INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?, ?, ?)");
         blob.bind(1, a.sha256);
         blob.bind(2, static_cast<std::int64_t>(a.data.size()));
-        blob.bind(3, a.data.data(), static_cast<int>(a.data.size()));
+        blob.bind_blob_no_copy(3, a.data);
         blob.exec();
       }
-      SQLite::Statement att(db,
-                            "INSERT INTO attachments (message_row_id, filename, content_type, size, sha256, "
-                            "is_inline) VALUES (?,?,?,?,?,?)");
+      auto att = statements_->use("INSERT INTO attachments (message_row_id, filename, content_type, size, sha256, "
+                                  "is_inline) VALUES (?,?,?,?,?,?)");
       att.bind(1, row);
       att.bind(2, a.filename);
       att.bind(3, a.content_type);
@@ -189,9 +193,8 @@ std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_v
 
 std::int64_t StoreTransaction::add_event(const Event& e) {
   return guarded(store_->path(), "recording an event", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT INTO events (ticket_id, at, actor_kind, actor_name, what, detail) "
-                        "VALUES (?,?,?,?,?,?)");
+    auto q = statements_->use("INSERT INTO events (ticket_id, at, actor_kind, actor_name, what, detail) "
+                              "VALUES (?,?,?,?,?,?)");
     q.bind(1, e.ticket_id);
     q.bind(2, e.at);
     q.bind(3, e.actor.kind);
@@ -205,15 +208,15 @@ std::int64_t StoreTransaction::add_event(const Event& e) {
 
 std::int64_t StoreTransaction::queue_mail(const OutboxMail& m) {
   return guarded(store_->path(), "queueing a mail", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, data, state, "
-                        "attempts, next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,'queued',0,?,'',?)");
+    auto q = statements_->use(
+        "INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, data, state, "
+        "attempts, next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,'queued',0,?,'',?)");
     bind_optional(q, 1, m.ticket_id ? std::optional<std::int64_t>(m.ticket_id) : std::nullopt);
     q.bind(2, m.kind);
     q.bind(3, m.message_id);
     q.bind(4, m.envelope_from);
     q.bind(5, join_lines(m.recipients));
-    q.bind(6, m.data.data(), static_cast<int>(m.data.size()));
+    q.bind_blob_no_copy(6, m.data);
     q.bind(7, m.next_attempt_at);
     q.bind(8, m.created_at);
     q.exec();
@@ -225,11 +228,9 @@ void StoreTransaction::record_processed(const std::optional<MailSource>& source,
                                         std::string_view dedupe_key, std::optional<std::int64_t> ticket_id,
                                         std::int64_t now) {
   guarded(store_->path(), "recording a processed mail", [&] {
-    auto& db = *store_->db_;
     if (source) {
-      SQLite::Statement q(db,
-                          "INSERT OR REPLACE INTO processed_uids (mailbox, uidvalidity, uid, ticket_id, "
-                          "processed_at) VALUES (?,?,?,?,?)");
+      auto q = statements_->use("INSERT OR REPLACE INTO processed_uids (mailbox, uidvalidity, uid, ticket_id, "
+                                "processed_at) VALUES (?,?,?,?,?)");
       q.bind(1, source->mailbox);
       q.bind(2, static_cast<std::int64_t>(source->uidvalidity));
       q.bind(3, static_cast<std::int64_t>(source->uid));
@@ -238,9 +239,8 @@ void StoreTransaction::record_processed(const std::optional<MailSource>& source,
       q.exec();
     }
     if (!dedupe_key.empty()) {
-      SQLite::Statement q(db,
-                          "INSERT OR IGNORE INTO processed_mails (mailbox, dedupe_key, ticket_id, processed_at) "
-                          "VALUES (?,?,?,?)");
+      auto q = statements_->use("INSERT OR IGNORE INTO processed_mails (mailbox, dedupe_key, ticket_id, processed_at) "
+                                "VALUES (?,?,?,?)");
       q.bind(1, std::string(mailbox));
       q.bind(2, std::string(dedupe_key));
       bind_optional(q, 3, ticket_id);
@@ -252,7 +252,7 @@ void StoreTransaction::record_processed(const std::optional<MailSource>& source,
 
 void StoreTransaction::set_uidvalidity(std::string_view mailbox, std::uint32_t uidvalidity) {
   guarded(store_->path(), "recording UIDVALIDITY", [&] {
-    SQLite::Statement q(*store_->db_, "INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity) VALUES (?, ?)");
+    auto q = statements_->use("INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity) VALUES (?, ?)");
     q.bind(1, std::string(mailbox));
     q.bind(2, static_cast<std::int64_t>(uidvalidity));
     q.exec();
@@ -262,13 +262,12 @@ void StoreTransaction::set_uidvalidity(std::string_view mailbox, std::uint32_t u
 void StoreTransaction::record_assignment(std::string_view agent, std::string_view round_robin_group,
                                          std::int64_t now) {
   guarded(store_->path(), "recording an assignment", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR REPLACE INTO agent_assignments (agent, last_assigned_at) VALUES (?, ?)");
+    auto q = statements_->use("INSERT OR REPLACE INTO agent_assignments (agent, last_assigned_at) VALUES (?, ?)");
     q.bind(1, std::string(agent));
     q.bind(2, now);
     q.exec();
     if (!round_robin_group.empty()) {
-      SQLite::Statement c(*store_->db_, "INSERT OR REPLACE INTO group_cursors (group_name, agent) VALUES (?, ?)");
+      auto c = statements_->use("INSERT OR REPLACE INTO group_cursors (group_name, agent) VALUES (?, ?)");
       c.bind(1, std::string(round_robin_group));
       c.bind(2, std::string(agent));
       c.exec();

@@ -168,6 +168,24 @@ TEST_CASE("a processed mail moves to the folder 已处理 and is readable there"
   CHECK(moved.size() == 2);
 }
 
+TEST_CASE("a batch of processed mails moves to the processed folder in one go", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  std::string err;
+  const std::string source = unique("batch");
+  auto uids = folder_with_mails(imap, source, 4);
+  const std::string target = "已处理-" + unique("batchdone");
+  INFO(err);
+  REQUIRE(imap.move(std::vector<std::uint32_t>{uids[3], uids[0], uids[1]}, target, &err));
+  std::vector<std::uint32_t> left;
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{uids[2]});
+  Uidvalidity uv;
+  REQUIRE(imap.select(target, &uv, &err));
+  std::vector<std::uint32_t> moved;
+  REQUIRE(imap.search_unflagged("$Ticketd", &moved, &err));
+  CHECK(moved.size() == 3);
+}
+
 TEST_CASE("a server without MOVE gets COPY, \\Deleted and EXPUNGE instead", "[live][imap]") {
   ImapSession imap(live::imap_account("TICKETD_LIVE_NOMOVE_IMAP_URL"));
   std::string err;
@@ -183,6 +201,11 @@ TEST_CASE("a server without MOVE gets COPY, \\Deleted and EXPUNGE instead", "[li
   std::vector<std::uint32_t> left;
   REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
   CHECK(left == std::vector<std::uint32_t>{uids[1]});
+  // A batch takes the same way: COPY, \Deleted and EXPUNGE of the UID set.
+  auto more = folder_with_mails(imap, unique("nomovebatch"), 3);
+  REQUIRE(imap.move(std::vector<std::uint32_t>{more[0], more[2]}, target, &err));
+  REQUIRE(imap.search_unflagged("$Ticketd", &left, &err));
+  CHECK(left == std::vector<std::uint32_t>{more[1]});
 }
 
 TEST_CASE("one session keeps one connection across many operations", "[live][imap]") {

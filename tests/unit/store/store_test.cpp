@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <unistd.h>
@@ -166,4 +168,46 @@ TEST_CASE("an unreadable database file is refused with its path in the message")
     CHECK(std::string(e.what()).find(path) != std::string::npos);
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("with the raw mail kept, an attachment is listed but its bytes are not stored a second time") {
+  TempStore t;
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  Attachment a;
+  a.filename = "发票.pdf";
+  a.content_type = "application/pdf";
+  a.data = "%PDF-1.4 decoded";
+  a.size = a.data.size();
+  a.sha256 = "ab";
+  StoredMessage m;
+  m.ticket_id = ticket.id;
+  m.direction = "in";
+  m.author = Actor::customer("li.wei@example.cn");
+  const std::string raw = "From: li.wei@example.cn\r\nContent-Type: application/pdf\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQgZGVjb2RlZA==\r\n";
+  auto row = tx.add_message(m, raw, {a});
+  tx.commit();
+  auto listed = t.store->attachments_of(row);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].filename == "发票.pdf");
+  CHECK(listed[0].size == a.data.size());
+  CHECK(listed[0].sha256 == "ab");
+  // The bytes are in the raw mail, which is kept whole.
+  CHECK(t.store->raw_mail_of(row) == raw);
+  SQLite::Database db((t.dir / "t.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM blobs").getInt() == 0);
+}
+
+TEST_CASE("committed changes can be forced to disk before a mail is marked processed") {
+  TempStore t;
+  t.store->sync_to_disk();  // nothing written yet: nothing to do, no error
+  auto tx = t.store->begin();
+  auto ticket = tx.create_ticket(sample_ticket());
+  tx.record_processed(MailSource{"support", 7, 42}, "support", "mid:a@b", ticket.id, 1700000000);
+  tx.commit();
+  t.store->sync_to_disk();
+  // Another process (the CLI) sees the commit, as before.
+  Store other((t.dir / "t.db").string());
+  CHECK(other.uid_processed("support", 7, 42));
 }
