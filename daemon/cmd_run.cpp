@@ -132,14 +132,18 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
         state.succeeded();
       } else {
         state.failed(now_seconds(), rt.config.poll_seconds);
-        state.server_failed = true;
-        result.server_trouble = true;
+        // A store that cannot write is not cured by the server being up:
+        // it keeps its backoff even while IDLE is connected.
+        state.server_failed = !run.store_failed;
+        (run.store_failed ? result.store_trouble : result.server_trouble) = true;
         log.error("{}: {} (next try in {}s)", mailbox.name, run.error, state.next_try - now_seconds());
       }
     } catch (const StoreError& e) {
       result.store_trouble = true;
       state.failed(now_seconds(), rt.config.poll_seconds);
-      log.error("{}: the ticket store failed, nothing marked processed: {}", mailbox.name, e.what());
+      state.server_failed = false;
+      log.error("{}: the ticket store failed, nothing marked processed: {} (next try in {}s)", mailbox.name,
+                e.what(), state.next_try - now_seconds());
     }
   }
   // Stage: timers (SLA, pending, auto-close, surveys): everything due now,

@@ -114,6 +114,7 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& sto
     } catch (const StoreError& e) {
       // Nothing was committed, so nothing is marked: the mail stays
       // unprocessed on the server and is taken again next cycle.
+      run.store_failed = true;
       return fail(fmt::format("UID {} not processed, will retry: {}", uid, e.what()));
     }
     raw = std::move(mail.raw);  // intake only read it; its buffer serves the next fetch

@@ -35,6 +35,7 @@ struct PollRun {
   int follow_ups = 0;
   int duplicates = 0;
   bool ok = true;     // false: the cycle stopped early (server or store trouble); retried next cycle
+  bool store_failed = false;  // with !ok: the store, not the server, stopped it (the server is fine)
   std::string error;  // why, for the log
 };
 
