@@ -196,7 +196,9 @@ struct ImapSession::Curl {
     auto* c = static_cast<Curl*>(self);
     const std::size_t n = size * nmemb;
     if (!c->body) return n;
-    if (c->body->size() + n > c->body_limit) {
+    // The FETCH literal announces the size: a mail over the limit is
+    // refused before any of it is downloaded or buffered.
+    if (c->body->size() + n > c->body_limit || c->literal_size > c->body_limit) {
       c->body_too_large = true;
       return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
     }
@@ -419,10 +421,19 @@ bool ImapSession::search_unflagged(const std::string& keyword, std::vector<std::
 }
 
 bool ImapSession::fetch(std::uint32_t uid, std::string* raw, std::string* err) {
+  return fetch_section(uid, "", raw, err);
+}
+
+bool ImapSession::fetch_header(std::uint32_t uid, std::string* header, std::string* err) {
+  return fetch_section(uid, "HEADER", header, err);
+}
+
+bool ImapSession::fetch_section(std::uint32_t uid, const char* section, std::string* raw, std::string* err) {
   raw->clear();
   if (!require_selected(err)) return false;
   const std::string what = "fetch UID " + std::to_string(uid) + " from " + selected_.folder_utf8;
-  const std::string url = folder_url(selected_, true) + "/;UID=" + std::to_string(uid);
+  std::string url = folder_url(selected_, true) + "/;UID=" + std::to_string(uid);
+  if (*section) url += std::string("/;SECTION=") + section;
   if (!perform(url, nullptr, nullptr, raw, what.c_str(), err)) {
     if (!unreachable_ && curl_->refusal() == nullptr && err->find("UIDVALIDITY") == std::string::npos &&
         err->find("larger than") == std::string::npos) {

@@ -75,6 +75,10 @@ class ImapSession {
   // whose text contains "no message with UID".
   bool fetch(std::uint32_t uid, std::string* raw, std::string* err);
 
+  // Only the message's header block (BODY[HEADER], RFC 3501 6.4.5), e.g.
+  // for a mail too large to fetch whole; also limited to max_message_bytes.
+  bool fetch_header(std::uint32_t uid, std::string* header, std::string* err);
+
   // UID STORE n +FLAGS.SILENT (keyword) / -FLAGS.SILENT. `keyword` must be
   // an IMAP atom such as "$Ticketd" (RFC 3501 9, flag-keyword).
   bool add_keyword(std::uint32_t uid, const std::string& keyword, std::string* err);
@@ -107,6 +111,7 @@ class ImapSession {
   // After fetch() failed: true when the mail exceeds max_message_bytes. It
   // will never fit, so the caller must not retry it forever.
   bool too_large() const { return too_large_; }
+  std::size_t max_message_bytes() const { return account_.max_message_bytes; }
 
   // Connections opened so far (1 after any number of calls on a healthy one).
   long connections_opened() const { return connections_opened_; }
@@ -128,6 +133,8 @@ class ImapSession {
                const char* what, std::string* err);
   std::string folder_url(const Selected& folder, bool with_uidvalidity) const;
   bool run_on_selected(const std::string& command, const char* what, std::string* err);
+  // "" for the whole message, else an RFC 3501 section such as "HEADER".
+  bool fetch_section(std::uint32_t uid, const char* section, std::string* raw, std::string* err);
   // move() for one UID set ("3:7,9"); `which` names it in errors.
   bool move_set(const std::string& set, const std::string& which, const std::string& folder_utf8, std::string* err);
   bool require_selected(std::string* err) const;

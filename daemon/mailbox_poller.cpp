@@ -6,6 +6,7 @@
 
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
+#include "daemon/oversized_mail.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -97,14 +98,20 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& sto
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;
     if (!imap.fetch(uid, &raw, &err)) {
-      // A mail over the size limit must not block the mail behind it: it
-      // stays unprocessed on the server (nothing is lost) for an admin to
-      // look at, and the rest of the mailbox goes on.
-      if (imap.too_large()) {
-        log.error("{}: UID {} skipped, left unprocessed on the server: {}", mailbox.name, uid, err);
+      if (!imap.too_large()) return fail(err);
+      // A mail over the size limit must not block the mail behind it, be
+      // downloaded again every cycle, or vanish: its header becomes a
+      // ticket that says so, and the whole mail stays on the server.
+      std::string header;
+      if (!imap.fetch_header(uid, &header, &err)) {
+        if (imap.unreachable()) return fail(err);
+        log.error("{}: UID {} is over the size limit and its header cannot be read; left unprocessed on the "
+                  "server: {}", mailbox.name, uid, err);
         continue;
       }
-      return fail(err);
+      log.warning("{}: UID {} is over the size limit of {} bytes: its ticket is made from its header, the whole "
+                  "mail stays on the server", mailbox.name, uid, imap.max_message_bytes());
+      raw = oversized_mail_stand_in(header, imap.max_message_bytes(), mailbox.folder, uid);
     }
     ++run.fetched;
     IncomingMail mail{mailbox.name, std::move(raw), MailSource{mailbox.name, uidvalidity, uid}, clock()};

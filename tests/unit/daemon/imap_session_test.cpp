@@ -126,6 +126,12 @@ TEST_CASE("a mail larger than the configured limit is refused with its size", "[
   CHECK_THAT(err, Catch::Contains("larger than 1000 bytes"));
   CHECK(imap.too_large());
   CHECK_FALSE(imap.unreachable());
+  // Its header still comes, for the ticket that says it was too large.
+  std::string header;
+  REQUIRE(imap.fetch_header(uids[0], &header, &err));
+  CHECK_THAT(header, Catch::StartsWith("From: "));
+  CHECK_THAT(header, Catch::EndsWith("\r\n\r\n"));
+  CHECK(header.find("xxxx") == std::string::npos);
 }
 
 TEST_CASE("fetching a mail someone already moved away says which UID is gone", "[live][imap]") {
