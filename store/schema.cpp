@@ -277,6 +277,23 @@ CREATE INDEX outbox_automatic ON outbox(lower(recipients), created_at) WHERE kin
 -- cannot answer.
 CREATE INDEX tickets_requester_nocase ON tickets(requester_address COLLATE NOCASE);
 )sql"},
+      {8, R"sql(
+-- Search indexes the first 20,000 characters of a message's text (issue 8,
+-- hostile mail at volume). FTS5's trigram tokenizer keeps every distinct
+-- trigram of a text in memory until the transaction commits, some 200 bytes
+-- each: a 1 MB mail of binary garbage (read as UTF-16, 534,000 distinct
+-- characters) took the daemon to 127 MiB, and a body at [limits]
+-- max_body_bytes (4 MiB) would take several hundred. A customer's own words
+-- come first; the rest of a long text (logs, quoted history) stays on the
+-- ticket, unsearched.
+DROP TRIGGER search_message_insert;
+CREATE TRIGGER search_message_insert AFTER INSERT ON messages
+  WHEN new.direction IN ('in', 'note') OR new.author_kind = 'agent' BEGIN
+  INSERT INTO search_text(subject, body, ticket_id, message_row_id)
+    VALUES (new.subject, substr(CASE WHEN new.reply <> '' THEN new.reply ELSE new.body END, 1, 20000),
+            new.ticket_id, new.id);
+END;
+)sql"},
   };
   return migrations;
 }
