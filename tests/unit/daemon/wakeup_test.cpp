@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -122,9 +123,12 @@ TEST_CASE("a signal sent while the daemon sleeps wakes it and says which") {
   Wakeup wakeup;
   PipeSource idle;
   auto start = Clock::now();
-  std::thread systemd([] {
+  // To this thread: a process-wide signal could land in another thread of
+  // the test binary that does not block it.
+  const pthread_t daemon_thread = ::pthread_self();
+  std::thread systemd([daemon_thread] {
     std::this_thread::sleep_for(100ms);
-    ::kill(::getpid(), SIGHUP);
+    ::pthread_kill(daemon_thread, SIGHUP);
   });
   auto woken = wakeup.wait(start + 10s, {&idle});
   systemd.join();
@@ -135,7 +139,7 @@ TEST_CASE("a signal sent while the daemon sleeps wakes it and says which") {
 
 TEST_CASE("SIGTERM during a cycle is seen between mails and ends the next sleep") {
   Wakeup wakeup;
-  ::kill(::getpid(), SIGTERM);  // blocked: stays pending
+  ::raise(SIGTERM);  // blocked: stays pending
   CHECK(wakeup.stop_pending());
   CHECK(wakeup.stop_pending());  // looking does not take it
   auto woken = wakeup.wait(Clock::now() + 10s, {});
@@ -148,7 +152,7 @@ TEST_CASE("a signal wins over news at the same moment, and the news is kept") {
   Wakeup wakeup;
   PipeSource idle;
   idle.announce();
-  ::kill(::getpid(), SIGHUP);
+  ::raise(SIGHUP);
   auto first = wakeup.wait(Clock::now() + 10s, {&idle});
   CHECK(first.reason == Wakeup::Reason::signal);
   CHECK(first.signal == SIGHUP);
