@@ -245,7 +245,23 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
     Wakeup signals;
     auto config = load_config_or_report(global.config_path, &global.exit_code);
     if (!config) return;
-    auto runtime = build_runtime(std::move(*config), nullptr, log, &global.exit_code);
+    auto runtime = build_runtime(*config, nullptr, log, &global.exit_code);
+    // Daemon mode: a store that cannot be opened (a file system full or
+    // read-only, a mount not there yet) is tried again, saying so, instead
+    // of exiting; no mail is taken meanwhile, so none can be lost. The wait
+    // stays under half of the unit's WatchdogSec (120 s), pinging after it.
+    for (int failures = 0; !runtime && !*once && global.exit_code == kExitUnreachable;) {
+      const std::int64_t delay = std::min<std::int64_t>(30, config->poll_seconds << std::min(failures++, 10));
+      log.error("the ticket store cannot be opened; no mail is taken until it can (next try in {}s)", delay);
+      sd_notifyf(0, "READY=1\nWATCHDOG=1\nSTATUS=Waiting for the ticket store %s", config->store_path.c_str());
+      Wakeup::Woken woken = signals.wait(std::chrono::steady_clock::now() + std::chrono::seconds(delay), {});
+      if (woken.reason == Wakeup::Reason::signal && woken.signal != SIGHUP) {
+        global.exit_code = 0;  // stopped on request
+        return;
+      }
+      global.exit_code = 0;
+      runtime = build_runtime(*config, nullptr, log, &global.exit_code);
+    }
     if (!runtime) return;
     std::map<std::string, Backoff> backoff;
     std::mt19937_64 random{std::random_device{}()};

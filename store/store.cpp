@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -27,6 +28,13 @@ constexpr int kBusyTimeoutMs = 10000;
 Store::Store(const std::string& path) : path_(path) {
   try {
     db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // SQLite quietly opens a file it may not write (read-only file system,
+    // immutable file) read-only; every write would then fail until the
+    // process restarts, even after write access returns. Refuse it here.
+    if (sqlite3_db_readonly(db_->getHandle(), "main") == 1) {
+      throw StoreError(fmt::format("{}: cannot open the ticket store: it cannot be written (read-only file or "
+                                   "file system)", path));
+    }
     statements_ = std::make_unique<StatementCache>(*db_);
     db_->setBusyTimeout(kBusyTimeoutMs);
     db_->exec("PRAGMA journal_mode=WAL");
