@@ -15,7 +15,9 @@ How the faults are made (printed when the test runs):
  - read-only: `chattr +i` on the database and its WAL: writes through the
    daemon's open descriptors fail with EPERM, as after an emergency remount
    read-only (which Linux refuses to do on request while files are open for
-   writing). Skipped where the file system has no immutable flag.
+   writing). Skipped where the file system has no immutable flag. The same
+   flag on the database before the daemon starts stands for a store that
+   is read-only at boot: the daemon waits for it instead of exiting.
 """
 
 import os
@@ -157,6 +159,29 @@ class StoreFaults(unittest.TestCase):
         self.assertTrue(daemon.alive(), daemon.log()[-3000:])
         self.assert_nothing_marked_without_its_ticket()
         self.assertEqual(self.ticketd.incoming_by_message_id(), {})
+
+        subprocess.run(["chattr", "-i", *files], check=True)
+        self.assert_recovers(daemon, message_ids)
+
+    def test_a_daemon_started_on_a_store_it_cannot_write_waits_for_it_and_then_takes_the_mail(self):
+        self.make_ticketd()
+        self.ticketd.run_once()  # the store exists, as after an earlier run
+        message_ids = self.deliver_batch("boot")
+        files = [self.ticketd.store_path]
+        result = subprocess.run(["chattr", "+i", *files], capture_output=True)
+        if result.returncode != 0:
+            self.skipTest(f"no immutable flag here: {result.stderr.decode(errors='replace').strip()}")
+        self.addCleanup(subprocess.run, ["chattr", "-i", *files], capture_output=True)
+
+        daemon = self.ticketd.daemon()
+        self.addCleanup(daemon.kill)
+        # Before, SQLite opened the file read-only without a word and every
+        # write failed until a restart, even after write access came back.
+        self.assertTrue(daemon.wait_for_log("no mail is taken until it can (next try in", count=2, timeout=30),
+                        daemon.log())
+        self.assertIn("tickets.db: cannot open the ticket store: it cannot be written", daemon.log())
+        self.assertTrue(daemon.alive(), daemon.log())
+        self.assertFalse(any("$Ticketd" in f for f in self.servers.flags("support").values()))
 
         subprocess.run(["chattr", "-i", *files], check=True)
         self.assert_recovers(daemon, message_ids)
