@@ -56,6 +56,11 @@ Store::Store(const std::string& path) : path_(path) {
     for (const auto& migration : migrations) {
       if (migration.version <= current) continue;
       SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // Another process opening the same new store (the daemon starting and
+      // a CLI command) may have migrated it between our read and our write
+      // lock ("table ... already exists"); with the lock held, read again.
+      current = schema_version();
+      if (migration.version <= current) continue;
       db_->exec(std::string(migration.sql));
       db_->exec("DELETE FROM schema_version");
       SQLite::Statement set(*db_, "INSERT INTO schema_version(version) VALUES (?)");
