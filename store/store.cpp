@@ -87,7 +87,11 @@ void Store::sync_to_disk() {
   // order, and a checkpoint syncs the database file before it reuses the
   // WAL; so syncing the WAL file's data makes all commits durable. fsync
   // acts on the file, whichever descriptor names it.
-  const std::string wal = path_ + "-wal";
+  // The absolute name SQLite resolved when it opened the file, so a
+  // relative path_ still names the right file after a chdir.
+  const char* main_file = sqlite3_db_filename(db_->getHandle(), "main");
+  if (!main_file || !*main_file) return;  // an in-memory database: nothing on disk
+  const std::string wal = std::string(main_file) + "-wal";
   int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return;  // no WAL: everything is in the (synced) database file
