@@ -38,7 +38,9 @@ connections are dropped), ``fail_recipient(addr, code)`` (RCPT answers that
 code, e.g. 451 or 550), ``clear_failures()``, ``stop_imap()``/
 ``start_imap()`` (the whole Dovecot instance: while it is down SMTP delivery
 answers ``451 4.3.0`` at DATA, as a real MTA whose local delivery is down
-would defer).
+would defer), ``delete_folder()`` (a folder recreated later gets a new
+UIDVALIDITY), ``uidvalidity()``; ``append_many()`` loads hundreds of mails
+over one IMAP connection.
 
 Run as a script for a person (``--dir DIR --users support,alice``): starts
 both, prints the URLs, users and password files, and waits for Ctrl-C.

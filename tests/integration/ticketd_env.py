@@ -4,6 +4,11 @@ directory, and helpers to run the `ticketd` binary and read its tickets.
 
 Used by the test_*.py files here; the binary comes from $TICKETD_BIN (set by
 ctest), the source tree from $TICKETD_SOURCE_DIR.
+
+Also: `RunningDaemon` (`ticketd run` in the background with its log, kill,
+stop, peak RSS), `Ticketd.add_config()`, `Ticketd.incoming_by_message_id()`,
+and `customer_batch()`, the mixed customer mails (corpus charsets,
+attachments, replies to earlier mails) of the fault tests.
 """
 
 import email
