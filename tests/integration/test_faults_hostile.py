@@ -6,6 +6,7 @@ garbage, 5,000 nested multiparts, 5,000 nested message/rfc822) delivered
 to the support mailbox and taken in by `ticketd run`. Each becomes a ticket
 with its raw mail kept, or, for the mail over the fetch limit, a ticket
 made from its header saying so while the whole mail stays on the server;
+a mail over [limits] max_mail_bytes is read in part with a note saying so;
 none is left unprocessed, the daemon stays up, and its peak memory stays
 bounded."""
 
@@ -81,6 +82,9 @@ class HostileMail(unittest.TestCase):
         self.servers.start()
         self.addCleanup(self.servers.stop)
         self.ticketd = Ticketd(self.servers)
+        # The parse limit: larger mail is read up to it, says so in a note,
+        # and keeps its whole raw mail (fetching has its own 64 MiB limit).
+        self.ticketd.add_config("limits", "max_mail_bytes = 1048576")
 
     def test_fuzz_corpus_and_broken_mails_each_become_a_ticket_the_daemon_stays_up_and_memory_is_bounded(self):
         rng = random.Random(8)
@@ -132,6 +136,11 @@ class HostileMail(unittest.TestCase):
         self.assertEqual(len(big), 1)
         text = " ".join(m["body"] for m in self.ticketd.ticket(big[0]["number"])["messages"])
         self.assertIn("too large", text)
+
+        # Over [limits] max_mail_bytes: read in part, recorded as such.
+        headers = next(t for t in self.ticketd.tickets(limit=1000) if t["subject"] == "hostile headers")
+        notes = [e["detail"] for e in self.ticketd.ticket(headers["number"])["events"] if e["what"] == "parse-note"]
+        self.assertIn("mail over 1048576 bytes: the rest not read", notes)
 
         # Memory: the daemon holds one mail at a time, its parse and its
         # store transaction: 64 MiB + 3x the largest mail (issue 8's target
