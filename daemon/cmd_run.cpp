@@ -166,6 +166,10 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
       if (sent.server_unreachable) {
         smtp_state.failed(now_seconds(), rt.config.poll_seconds);
         result.server_trouble = true;
+        // The mail's own "retrying in" is not the whole story: the server
+        // itself is backed off, and every queued mail waits for it.
+        log.error("outbox: the SMTP server {} cannot be reached; queued mail waits (next try in {}s)",
+                  rt.config.smtp.url, smtp_state.next_try - now_seconds());
       } else {
         smtp_state.succeeded();
       }

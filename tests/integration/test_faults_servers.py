@@ -101,6 +101,8 @@ class ServersGoingAway(unittest.TestCase):
         self.assertTrue(wait_until(lambda: len(re.findall(r"outbox #\d+ to \S+ not sent \(attempt \d+\), retrying in",
                                                           daemon.log())) >= 3, timeout=30), daemon.log())
         self.assertIn("Couldn't connect", daemon.log())
+        self.assertRegex(daemon.log(), rf"outbox: the SMTP server {re.escape(self.servers.smtp_url)} cannot be "
+                                       r"reached; queued mail waits \(next try in \d+s\)")
         self.assertEqual({m["state"] for m in self.ticketd.outbox()}, {"queued"})
         self.assertEqual(self.acks_to("bob"), {})
         self.assert_alive()
