@@ -136,6 +136,8 @@ class HostileMail(unittest.TestCase):
         self.assertEqual(len(big), 1)
         text = " ".join(m["body"] for m in self.ticketd.ticket(big[0]["number"])["messages"])
         self.assertIn("too large", text)
+        self.assertRegex(log, r"support: UID \d+ is over the size limit of 67108864 bytes: its ticket is made from "
+                              r"its header, the whole mail stays on the server")
 
         # Over [limits] max_mail_bytes: read in part, recorded as such.
         headers = next(t for t in self.ticketd.tickets(limit=1000) if t["subject"] == "hostile headers")

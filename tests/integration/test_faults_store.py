@@ -86,9 +86,12 @@ class StoreFaults(unittest.TestCase):
     def assert_nothing_marked_without_its_ticket(self):
         # Flags first, then the store: a mail is flagged only after its commit,
         # so anything flagged must already be in the store when read second.
-        flagged = [uid for uid, f in self.servers.flags("support").items() if "$Ticketd" in f]
-        stored = self.ticketd.incoming_by_message_id()
-        self.assertLessEqual(len(flagged), len(stored), "a mail was marked processed without its ticket")
+        flags = self.servers.flags("support")
+        raws = self.servers.messages("support")  # in UID order, like sorted(flags)
+        flagged = {re.search(rb"Message-ID: <([^>]+)>", raw).group(1).decode()
+                   for uid, raw in zip(sorted(flags), raws) if "$Ticketd" in flags[uid]}
+        stored = set(self.ticketd.incoming_by_message_id())
+        self.assertEqual(flagged - stored, set(), "marked processed without its ticket")
 
     def assert_recovers(self, daemon, message_ids):
         def done():
