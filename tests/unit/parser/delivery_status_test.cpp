@@ -64,5 +64,6 @@ TEST_CASE("Several recipients and folded diagnostics each get their own result",
 TEST_CASE("Garbage in a delivery report gives no results rather than a crash", "[delivery_status]") {
   CHECK(parse_delivery_status("").empty());
   CHECK(parse_delivery_status("\n\n\n:::\n \tcontinued\nFinal-Recipient: rfc822; no-at-sign\n").empty());
-  CHECK(parse_delivery_status(std::string("Final-Recipient: rfc822; a@b\0\xff\n", 33)).size() == 1);
+  static constexpr char kNulAndHighByte[] = "Final-Recipient: rfc822; a@b\0\xff\n";
+  CHECK(parse_delivery_status(std::string(kNulAndHighByte, sizeof kNulAndHighByte - 1)).size() == 1);
 }
