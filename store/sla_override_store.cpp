@@ -3,13 +3,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/row_readers.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace ticketd {
 
 std::vector<SlaOverride> Store::sla_overrides_of(std::int64_t ticket_id) const {
   return guarded(path_, "reading SLA overrides", [&] {
-    SQLite::Statement q(*db_, "SELECT kind, minutes, rule FROM sla_overrides WHERE ticket_id=? ORDER BY kind");
+    auto q = statements_->use("SELECT kind, minutes, rule FROM sla_overrides WHERE ticket_id=? ORDER BY kind");
     q.bind(1, ticket_id);
     std::vector<SlaOverride> out;
     while (q.executeStep()) {
@@ -21,8 +22,8 @@ std::vector<SlaOverride> Store::sla_overrides_of(std::int64_t ticket_id) const {
 
 void StoreTransaction::put_sla_override(const SlaOverride& o) {
   guarded(store_->path(), "writing an SLA override", [&] {
-    SQLite::Statement q(*store_->db_,
-                        "INSERT OR REPLACE INTO sla_overrides (ticket_id, kind, minutes, rule) VALUES (?, ?, ?, ?)");
+    auto q = statements_->use(
+        "INSERT OR REPLACE INTO sla_overrides (ticket_id, kind, minutes, rule) VALUES (?, ?, ?, ?)");
     q.bind(1, o.ticket_id);
     q.bind(2, o.kind);
     q.bind(3, o.minutes);
