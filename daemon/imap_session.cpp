@@ -382,8 +382,9 @@ bool ImapSession::search_unflagged(const std::string& keyword, std::vector<std::
     *err = prefix() + "search: \"" + keyword + "\" is not a valid IMAP keyword";
     return false;
   }
-  // SEARCH answers come back as "headers", which libcurl caps at 300 KB per
-  // transfer; 10000 UIDs of up to 10 digits stay under 110 KB.
+  // SEARCH answers come back as "headers": libcurl caps them at 300 KB per
+  // transfer and breaks a line over 16 KB into pieces, so the folder is
+  // searched in UID windows whose answer line stays short (imap_session.h).
   const std::uint32_t window = std::max<std::uint32_t>(1, account_.search_window);
   const std::uint32_t uidnext = selected_.uidnext;
   for (std::uint64_t lo = 1;; lo += window) {

@@ -49,8 +49,12 @@ struct ImapAccount {
   bool require_tls = false;  // imap:// only: fail rather than log in over clear text
   long timeout_seconds = 60;  // connect, and any stall in a transfer
   std::size_t max_message_bytes = 64u << 20;  // fetch() refuses larger mail
-  // UIDs per UID SEARCH: keeps each answer far below libcurl's 300 KB cap.
-  std::uint32_t search_window = 10000;
+  // UIDs per UID SEARCH. libcurl hands an IMAP answer line longer than its
+  // 16 KB read buffer to us in broken pieces (measured: a folder of 5,000
+  // unprocessed mails, one 24 KB "* SEARCH" line, yielded 1,517 UIDs), so a
+  // window of 1,000 UIDs keeps every answer line under 11 KB, even with
+  // 10-digit UIDs.
+  std::uint32_t search_window = 1000;
 };
 
 using Uidvalidity = std::uint32_t;

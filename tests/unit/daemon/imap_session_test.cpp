@@ -87,6 +87,29 @@ TEST_CASE("the search walks a large folder in UID windows and misses nothing", "
   CHECK(left == std::vector<std::uint32_t>{uids[0], uids[1], uids[3], uids[4], uids[5]});
 }
 
+TEST_CASE("the search finds every one of 4,000 unprocessed mails with the default window", "[live][imap]") {
+  // One "* SEARCH" answer for 4,000 UIDs is a 20 KB line, over libcurl's
+  // 16 KB read buffer: before the window was 1,000 it came back in pieces
+  // and most of the UIDs were lost for the cycle.
+  ImapSession imap(live::imap_account());
+  std::string err;
+  const std::string folder = unique("many");
+  REQUIRE(imap.create_folder(folder, &err));
+  const std::string mail = live::mail(unique("many"));
+  for (int i = 0; i < 4000; ++i) {
+    INFO(err);
+    REQUIRE(imap.append(folder, mail, &err));
+  }
+  Uidvalidity uv = 0;
+  INFO(err);
+  REQUIRE(imap.select(folder, &uv, &err));
+  std::vector<std::uint32_t> uids;
+  REQUIRE(imap.search_unflagged("$Ticketd", &uids, &err));
+  CHECK(uids.size() == 4000);
+  CHECK(std::is_sorted(uids.begin(), uids.end()));
+  CHECK(std::adjacent_find(uids.begin(), uids.end()) == uids.end());
+}
+
 TEST_CASE("a 2 MB mail is fetched whole, byte for byte", "[live][imap]") {
   ImapSession imap(live::imap_account());
   std::string err;
