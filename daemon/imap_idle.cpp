@@ -76,19 +76,7 @@ bool ImapIdle::start(const std::string& folder_utf8, std::string* err) {
     return false;
   }
   const std::string url = url_for_messages(account_.url) + "/";
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, conn_->error);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
-  curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
-  curl_easy_setopt(h, CURLOPT_SASL_IR, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
-  curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                            : static_cast<long>(CURLUSESSL_TRY));
+  set_imap_account_options(h, account_, url, conn_->error);
   // Connect, TLS, CAPABILITY and LOGIN/AUTHENTICATE, then hand over.
   curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   const CURLcode rc = curl_easy_perform(h);

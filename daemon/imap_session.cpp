@@ -9,6 +9,23 @@
 #include "daemon/smtp_imap_curl.h"
 
 namespace ticketd {
+
+void set_imap_account_options(CURL* h, const ImapAccount& account, const std::string& url, char* error_buffer) {
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERNAME, account.user.c_str());
+  curl_easy_setopt(h, CURLOPT_PASSWORD, account.password.c_str());
+  curl_easy_setopt(h, CURLOPT_SASL_IR, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account.verify_tls ? 2L : 0L);
+  curl_easy_setopt(h, CURLOPT_USE_SSL, account.require_tls ? static_cast<long>(CURLUSESSL_ALL)
+                                                           : static_cast<long>(CURLUSESSL_TRY));
+}
+
 namespace {
 
 std::string upper(std::string_view s) {
@@ -247,21 +264,9 @@ bool ImapSession::perform(const std::string& url, const std::string* custom, con
     curl_easy_reset(h);  // keeps the live connection
     curl_->reset();
     if (body) body->clear();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_->error);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
-    curl_easy_setopt(h, CURLOPT_SASL_IR, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
+    set_imap_account_options(h, account_, url, curl_->error);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, account_.timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                              : static_cast<long>(CURLUSESSL_TRY));
     curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &Curl::debug);
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, curl_.get());
     curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds the debug callback; prints nothing

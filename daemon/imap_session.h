@@ -11,7 +11,7 @@
 //  - Custom requests (CURLOPT_CUSTOMREQUEST) get their untagged answers as
 //    "headers", and libcurl fails a transfer whose headers exceed 300 KB
 //    ("Too large response headers: 332263 > 307200"), so they are used only
-//    for small answers: UID SEARCH over windows of 10000 UIDs, UID STORE,
+//    for small answers: UID SEARCH over windows of 1000 UIDs, UID STORE,
 //    UID MOVE, CREATE, CAPABILITY.
 //  - UIDVALIDITY has no getter: select() reads "* OK [UIDVALIDITY n]" from
 //    the SELECT answer (RFC 3501 7.1) through libcurl's debug callback. Every

@@ -52,6 +52,16 @@ int dispatch_protocol_lines(curl_infotype type, const char* data, size_t size, S
   return 0;
 }
 
+struct ImapAccount;
+
+// The options every libcurl handle of an IMAP account carries: URL,
+// credentials (SASL-IR), connect and response timeouts, keepalive and the TLS
+// policy, so the fetching session and the IDLE connection cannot drift
+// apart (daemon/imap_session.cpp). `error_buffer` (CURL_ERROR_SIZE bytes) and
+// `url` must outlive the handle's next transfer.
+void set_imap_account_options(CURL* handle, const ImapAccount& account, const std::string& url,
+                              char* error_buffer);
+
 // "cannot connect: Failed to connect to 127.0.0.1 port 1 ...": what went
 // wrong in words for admins, from libcurl's code and error buffer.
 std::string describe_curl_failure(CURLcode code, const char* error_buffer);
