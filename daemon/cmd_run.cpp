@@ -1,5 +1,7 @@
-// `ticketd run [--once]`: the daemon. Each cycle polls every mailbox, then
-// sends the due outbox mail; between cycles it sleeps until the next poll, new
+// `ticketd run [--once]`: the daemon. Each cycle polls every mailbox
+// while a second thread sends what intake has queued
+// (daemon/background_sender.h), then runs the timers and sends what is still
+// due; between cycles it sleeps until the next poll, new
 // mail announced by IMAP IDLE (daemon/mailbox_watch.h), or a signal
 // (daemon/wakeup.h). SIGTERM/SIGINT finish the mail in hand and exit; SIGHUP reloads
 // config, templates and rules, keeping the running ones when the new ones are
@@ -13,8 +15,10 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <random>
 
+#include "daemon/background_sender.h"
 #include "daemon/commands.h"
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
@@ -36,6 +40,7 @@ namespace {
 struct Runtime {
   Config config;
   std::unique_ptr<Store> store;
+  std::unique_ptr<Store> sender_store;  // the background sender's own connection to the same file
   TemplateSet templates;
   LoadedRules rules;
   std::string rules_fingerprint;  // of config.rules_dir when `rules` was loaded
@@ -50,6 +55,9 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
   runtime->config = std::move(config);
   runtime->store = open_store_or_report(runtime->config, exit_code);
   if (!runtime->store) return nullptr;
+  runtime->sender_store = open_store_or_report(runtime->config, exit_code);
+  if (!runtime->sender_store) return nullptr;
+  runtime->sender_store->leave_checkpoints_to_others();
   runtime->templates = load_templates_with_warnings(runtime->config);
   if (!runtime->config.rules_dir.empty()) runtime->rules_fingerprint = rules_fingerprint(runtime->config.rules_dir);
   runtime->rules = load_rules_or_keep(runtime->config, std::move(previous_rules), log);
@@ -105,9 +113,33 @@ bool idling(const Runtime& rt, const std::string& mailbox) {
   return false;
 }
 
+// What the background sender did, into the cycle's result and the SMTP
+// server's backoff, logged as the cycle's own last pass would be.
+void take_sender_result(const BackgroundSender::Result& sent, Runtime& rt, Backoff& smtp_state, CycleResult& result,
+                        Log& log) {
+  result.send_retries += sent.run.retried;
+  if (sent.error) {
+    result.store_trouble = true;
+    log.error("outbox: the ticket store failed: {}", *sent.error);
+  }
+  if (sent.run.server_unreachable) {
+    smtp_state.failed(now_seconds(), rt.config.poll_seconds);
+    result.server_trouble = true;
+    log.error("outbox: the SMTP server {} cannot be reached; queued mail waits (next try in {}s)",
+              rt.config.smtp.url, smtp_state.next_try - now_seconds());
+  }
+}
+
 CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::string, Backoff>& backoff,
                       std::mt19937_64& random) {
   CycleResult result;
+  Backoff& smtp_state = backoff["\x01smtp"];
+  // Stage: send, beside the polling, unless the SMTP server is backed off.
+  std::optional<BackgroundSender> sender;
+  if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
+    sender.emplace(*rt.sender_store, *rt.smtp, rt.config.outbox, log, random(),
+                   [&signals] { return signals.stop_pending(); }, now_seconds);
+  }
   for (const auto& mailbox : rt.config.mailboxes) {
     auto session = rt.imap.find(mailbox.name);
     if (session == rt.imap.end()) continue;
@@ -124,6 +156,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
             // A batch of thousands of mails can outlast WatchdogSec; each
             // mail taken is proof of life (sd_notify is one datagram).
             sd_notify(0, "WATCHDOG=1");
+            if (sender) sender->mail_queued();
             return signals.stop_pending();
           },
           now_seconds);
@@ -146,6 +179,10 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
                 e.what(), state.next_try - now_seconds());
     }
   }
+  if (sender) {
+    take_sender_result(sender->finish(), rt, smtp_state, result, log);
+    sender.reset();
+  }
   // Stage: timers (SLA, pending, auto-close, surveys): everything due now,
   // before the outbox so their mail goes out in this cycle.
   if (!signals.stop_pending()) {
@@ -157,7 +194,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
       log.error("timers: the ticket store failed: {}", e.what());
     }
   }
-  Backoff& smtp_state = backoff["\x01smtp"];
+  // Stage: the cycle's last pass: the timers' mail, and intake's last.
   if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
     sd_notify(0, "WATCHDOG=1\nSTATUS=Sending outbox");
     try {

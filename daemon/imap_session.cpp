@@ -275,6 +275,15 @@ bool ImapSession::perform(const std::string& url, const std::string* custom, con
     curl_->body = body;
     curl_->body_limit = account_.max_message_bytes;
     if (custom) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, custom->c_str());
+    if (cancel_flag_) {
+      // libcurl calls this at least once a second, also while waiting.
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancel_flag_);
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION,
+                       +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+                         return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+                       });
+    }
     if (upload) {
       curl_->upload = upload;
       curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -423,6 +432,46 @@ bool ImapSession::search_unflagged(const std::string& keyword, std::vector<std::
   }
   std::sort(uids->begin(), uids->end());
   uids->erase(std::unique(uids->begin(), uids->end()), uids->end());
+  return true;
+}
+
+bool ImapSession::sizes(const std::vector<std::uint32_t>& uids, std::vector<std::size_t>* bytes, std::string* err) {
+  bytes->assign(uids.size(), 0);
+  if (!require_selected(err)) return false;
+  std::map<std::uint32_t, std::size_t> size_of;
+  constexpr std::size_t kPerCommand = 1000;
+  for (std::size_t from = 0; from < uids.size(); from += kPerCommand) {
+    std::vector<std::uint32_t> chunk(uids.begin() + static_cast<std::ptrdiff_t>(from),
+                                     uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), from + kPerCommand)));
+    for (const auto& set : uid_sets(chunk)) {
+      if (!run_on_selected("UID FETCH " + set + " (RFC822.SIZE)", "size query", err)) return false;
+      // "12 FETCH (UID 34 RFC822.SIZE 5678)", the items in any order.
+      for (const auto& line : curl_->untagged) {
+        const std::string up = upper(line);
+        if (up.find(" FETCH (") == std::string::npos) continue;
+        auto number_after = [&](std::string_view key, std::uint64_t* v) {
+          std::size_t at = up.find(key);
+          if (at == std::string::npos) return false;
+          std::size_t i = at + key.size();
+          *v = 0;
+          bool digits = false;
+          for (; i < up.size() && std::isdigit(static_cast<unsigned char>(up[i])) && *v < (1ull << 40); ++i) {
+            *v = *v * 10 + static_cast<unsigned>(up[i] - '0');
+            digits = true;
+          }
+          return digits;
+        };
+        std::uint64_t uid = 0, size = 0;
+        if (number_after("UID ", &uid) && number_after("RFC822.SIZE ", &size) && uid <= 0xffffffffull) {
+          size_of[static_cast<std::uint32_t>(uid)] = static_cast<std::size_t>(size);
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < uids.size(); ++i) {
+    auto it = size_of.find(uids[i]);
+    if (it != size_of.end()) (*bytes)[i] = it->second;
+  }
   return true;
 }
 

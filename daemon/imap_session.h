@@ -33,6 +33,7 @@
 // Not thread-safe: one ImapSession per mailbox per thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -79,6 +80,12 @@ class ImapSession {
   // whose text contains "no message with UID".
   bool fetch(std::uint32_t uid, std::string* raw, std::string* err);
 
+  // The size in bytes of each of `uids` (RFC822.SIZE, RFC 3501 6.4.5), as
+  // the server will send it, in the same order; 0 for a UID the server did
+  // not answer for (expunged meanwhile). Asked 1,000 UIDs per command so the
+  // answer (about 40 bytes a mail) stays far under libcurl's 300 KB cap.
+  bool sizes(const std::vector<std::uint32_t>& uids, std::vector<std::size_t>* bytes, std::string* err);
+
   // Only the message's header block (BODY[HEADER], RFC 3501 6.4.5), e.g.
   // for a mail too large to fetch whole; also limited to max_message_bytes.
   bool fetch_header(std::uint32_t uid, std::string* header, std::string* err);
@@ -117,6 +124,15 @@ class ImapSession {
   bool too_large() const { return too_large_; }
   std::size_t max_message_bytes() const { return account_.max_message_bytes; }
 
+  // What it logs in with: a second session for the same mailbox (another
+  // thread) is made from it.
+  const ImapAccount& account() const { return account_; }
+
+  // From now on, a transfer in progress is abandoned within about a second
+  // once `*flag` is true (the call fails as "cancelled"): for a session
+  // another thread must be able to stop. `flag` must outlive the session.
+  void cancel_when(const std::atomic<bool>* flag) { cancel_flag_ = flag; }
+
   // Connections opened so far (1 after any number of calls on a healthy one).
   long connections_opened() const { return connections_opened_; }
 
@@ -153,6 +169,7 @@ class ImapSession {
   bool unreachable_ = false;
   bool too_large_ = false;
   long connections_opened_ = 0;
+  const std::atomic<bool>* cancel_flag_ = nullptr;
 };
 
 }  // namespace ticketd

@@ -12,6 +12,7 @@ void Log::write(Level level, std::string_view line) {
   // forge a second log line.
   for (char c : line) out += (c == '\n' || c == '\r') ? ' ' : c;
   out += '\n';
+  std::lock_guard<std::mutex> hold(write_lock_);
   std::fwrite(out.data(), 1, out.size(), stderr);
   std::fflush(stderr);
 }

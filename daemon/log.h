@@ -2,10 +2,13 @@
 // ("<6>" info, "<4>" warning, "<3>" error; sd-daemon(3)) so systemd files
 // each line at the right level. Callers never pass passwords or mail bodies:
 // a line names the mail (mailbox, UID, Message-ID, ticket), not its text.
+// Safe to share between threads (intake and the background sender): each
+// line is written whole under a lock, never interleaved with another.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <string_view>
 
 namespace ticketd {
@@ -39,6 +42,7 @@ class Log {
  private:
   bool prefix_;
   Level threshold_;
+  std::mutex write_lock_;
 };
 
 }  // namespace ticketd

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <vector>
 
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
+#include "daemon/mail_prefetcher.h"
 #include "daemon/oversized_mail.h"
 #include "store/store.h"
 
@@ -91,13 +93,24 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& sto
   if (!imap.search_unflagged(mailbox.processed_keyword, &uids, &err)) return fail(err);
   if (!uids.empty()) log.debug("{}: {} unprocessed mail(s)", mailbox.name, uids.size());
 
-  // One buffer for every fetch of the cycle: it keeps the capacity of the
-  // largest mail so far, so later mails are written into pages already
-  // touched instead of a fresh allocation per mail.
+  // The next mails are downloaded on a second connection while intake
+  // works (daemon/mail_prefetcher.h); if that stops for any reason, this
+  // connection fetches the rest, with the error handling below.
+  std::optional<MailPrefetcher> ahead;
+  if (uids.size() >= 2) ahead.emplace(imap.account(), mailbox.folder, uidvalidity, uids);
   std::string raw;
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;
-    if (!imap.fetch(uid, &raw, &err)) {
+    bool fetched_ahead = false;
+    if (ahead) {
+      std::string why;
+      fetched_ahead = ahead->next(uid, &raw, &why);
+      if (!fetched_ahead) {
+        log.debug("{}: UID {} on: fetched on one connection ({})", mailbox.name, uid, why);
+        ahead.reset();
+      }
+    }
+    if (!fetched_ahead && !imap.fetch(uid, &raw, &err)) {
       if (!imap.too_large()) return fail(err);
       // A mail over the size limit must not block the mail behind it, be
       // downloaded again every cycle, or vanish: its header becomes a

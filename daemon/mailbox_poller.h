@@ -3,6 +3,9 @@
 //   select -> search unprocessed (once) -> for each: fetch -> intake
 //          -> mark, in UID sets of up to 100 committed mails
 //
+// The fetch runs ahead of intake on a second connection
+// (daemon/mail_prefetcher.h) when there are two mails or more.
+//
 // A mail is marked processed on the server (our keyword, and a move to the
 // processed folder when one is configured) only after its intake committed;
 // committed mails are marked together (one UID STORE per batch, not per

@@ -142,6 +142,14 @@ class Store {
   // fdatasync of the WAL file; see "Durability" above). Throws StoreError.
   void sync_to_disk();
 
+  // This connection never copies the WAL back into the database file (a
+  // checkpoint); another connection to the same file does. For a second
+  // connection that only makes small writes beside a busy one (the
+  // daemon's background sender): two connections checkpointing in turn
+  // doubled the fdatasync calls, and a checkpoint that finds the other
+  // connection reading cannot finish anyway.
+  void leave_checkpoints_to_others();
+
   // --- dedupe --------------------------------------------------------------
   bool uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, std::uint32_t uid) const;
   // The ticket a mail with this dedupe key (Message-ID, or sha256:<hex> of

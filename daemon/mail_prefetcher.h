@@ -1,0 +1,93 @@
+// The "fetch" stage running ahead: while intake works on one mail, a second
+// thread downloads the next ones of the cycle over a second IMAP connection,
+// so the server's time to send a mail overlaps ours to make a ticket of the
+// previous one instead of adding to it.
+//
+//   poller:     next() ─▶ intake ─▶ next() ─▶ intake ─▶ ...
+//   prefetcher:  fetch uid 2, 3, ... into a queue, within a byte budget
+//
+// It only reads: it never marks, moves or decides anything, so the
+// invariants stay the poller's (daemon/mailbox_poller.h): a mail is marked
+// processed only after intake committed it, in UID order. A mail fetched
+// ahead and never taken (the cycle stopped) is simply dropped.
+//
+// Memory: the raw bytes held at once (mails queued, plus the one the poller
+// took last) stay within `budget_bytes`, or are one mail alone when that
+// mail is larger: the thread starts a download only when the mail's size
+// (RFC822.SIZE, asked first) fits beside what is held. So the peak stays
+// what it was without prefetching, plus at most the budget.
+//
+// Any failure on the second connection (it cannot log in, the folder's
+// UIDVALIDITY differs, a fetch fails, a mail is over the size limit) ends
+// the prefetching: next() says so for that UID, and the poller fetches it,
+// and the rest of the cycle, on its own connection, where the errors are
+// handled and reported as before.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/imap_session.h"
+
+namespace ticketd {
+
+class MailPrefetcher {
+ public:
+  // Default budget: room for dozens of ordinary mails, small beside the
+  // 64 MiB a cycle may use besides its largest mail (issue 8's bound).
+  static constexpr std::size_t kDefaultBudget = 8u << 20;
+
+  // Starts the thread: logs in with `account`, selects `folder`, and fetches
+  // `uids` in order, provided the folder's UIDVALIDITY is `uidvalidity`.
+  MailPrefetcher(ImapAccount account, std::string folder, Uidvalidity uidvalidity, std::vector<std::uint32_t> uids,
+                 std::size_t budget_bytes = kDefaultBudget);
+  // Stops the download in progress (within about a second) and joins.
+  ~MailPrefetcher();
+  MailPrefetcher(const MailPrefetcher&) = delete;
+  MailPrefetcher& operator=(const MailPrefetcher&) = delete;
+
+  // The next UID of the list, in order: true and its raw bytes in `*raw`
+  // (the previous contents are released), or false when prefetching has
+  // stopped (`*why` says why) and the caller must fetch this UID and the
+  // rest itself. Blocks until the mail is downloaded. Calling next() also
+  // tells the thread the previous mail is done with.
+  bool next(std::uint32_t uid, std::string* raw, std::string* why);
+
+  // The most raw bytes held at once so far (for tests of the budget).
+  std::size_t peak_held_bytes() const;
+
+ private:
+  struct Fetched {
+    std::uint32_t uid = 0;
+    std::size_t size = 0;  // as the server announced it, counted in held_
+    std::string raw;
+  };
+
+  void loop();
+  void stop_with(std::string why);  // under lock_: ends prefetching
+
+  ImapAccount account_;
+  std::string folder_;
+  Uidvalidity uidvalidity_;
+  std::vector<std::uint32_t> uids_;
+  std::size_t budget_;
+
+  mutable std::mutex lock_;
+  std::condition_variable changed_;
+  std::deque<Fetched> ready_;     // under lock_: fetched, in UID order, not yet taken
+  std::size_t held_ = 0;          // under lock_: bytes of ready_ plus the mail taken last
+  std::size_t taken_size_ = 0;    // under lock_: the mail taken last, released at the next next()
+  std::size_t peak_held_ = 0;     // under lock_
+  bool stopped_ = false;          // under lock_: the thread fetches no more (why_ says why)
+  std::atomic<bool> cancel_{false};  // set under lock_: the destructor asks the thread to stop
+  std::string why_;               // under lock_
+  std::thread thread_;            // last: starts after every member above exists
+};
+
+}  // namespace ticketd

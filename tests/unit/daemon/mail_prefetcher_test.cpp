@@ -1,0 +1,110 @@
+// MailPrefetcher and ImapSession::sizes() against a real Dovecot (tag
+// [live]; see smtp_imap_live.h).
+#include "daemon/mail_prefetcher.h"
+
+#include <chrono>
+#include <thread>
+
+#include "tests/unit/daemon/smtp_imap_live.h"
+
+namespace ticketd {
+namespace {
+
+using live::unique;
+
+struct Folder {
+  std::string name;
+  Uidvalidity uidvalidity = 0;
+  std::vector<std::uint32_t> uids;
+  std::vector<std::string> raws;  // as appended, in UID order
+};
+
+// A fresh folder holding one mail per body size, selected on `imap`.
+Folder folder_with_mails(ImapSession& imap, const std::vector<std::size_t>& body_sizes) {
+  Folder f;
+  f.name = unique("prefetch");
+  std::string err;
+  INFO(err);
+  REQUIRE(imap.create_folder(f.name, &err));
+  for (std::size_t i = 0; i < body_sizes.size(); ++i) {
+    std::string body;
+    for (std::size_t line = 0; body.size() < body_sizes[i]; ++line) body += "line " + std::to_string(line) + " of mail " + std::to_string(i) + "\r\n";
+    f.raws.push_back(live::mail(unique("p" + std::to_string(i)), body));
+    REQUIRE(imap.append(f.name, f.raws.back(), &err));
+  }
+  REQUIRE(imap.select(f.name, &f.uidvalidity, &err));
+  REQUIRE(imap.search_unflagged("$Ticketd", &f.uids, &err));
+  REQUIRE(f.uids.size() == body_sizes.size());
+  return f;
+}
+
+TEST_CASE("the server tells each mail's size before it is downloaded", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  Folder f = folder_with_mails(imap, {10, 5000, 200000});
+  std::vector<std::size_t> sizes;
+  std::string err;
+  INFO(err);
+  REQUIRE(imap.sizes(f.uids, &sizes, &err));
+  REQUIRE(sizes.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(sizes[i] == f.raws[i].size());
+}
+
+TEST_CASE("mails fetched ahead arrive in UID order, byte for byte", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  Folder f = folder_with_mails(imap, {100, 300000, 100, 2000000, 5000, 100});
+  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids);
+  for (std::size_t i = 0; i < f.uids.size(); ++i) {
+    std::string raw, why;
+    INFO("mail " << i << ": " << why);
+    REQUIRE(ahead.next(f.uids[i], &raw, &why));
+    CHECK(raw == f.raws[i]);
+  }
+}
+
+TEST_CASE("fetching ahead holds no more than its budget, or one large mail alone", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  // Twenty 60 KB mails and one of 400 KB, with a budget of 200 KB: at most
+  // three small ones are held at once, and the large one only by itself.
+  std::vector<std::size_t> sizes(20, 60000);
+  sizes.insert(sizes.begin() + 10, 400000);
+  Folder f = folder_with_mails(imap, sizes);
+  const std::size_t budget = 200000;
+  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids, budget);
+  for (std::size_t i = 0; i < f.uids.size(); ++i) {
+    // A slow intake: the thread has every chance to run ahead.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string raw, why;
+    INFO("mail " << i << ": " << why);
+    REQUIRE(ahead.next(f.uids[i], &raw, &why));
+    CHECK(raw == f.raws[i]);
+  }
+  CHECK(ahead.peak_held_bytes() >= f.raws[10].size());  // the large mail was fetched, alone
+  CHECK(ahead.peak_held_bytes() <= f.raws[10].size());
+  CHECK(ahead.peak_held_bytes() > 2 * f.raws[0].size());  // small ones were queued ahead
+}
+
+TEST_CASE("when the folder was recreated, fetching ahead stops and says so", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  Folder f = folder_with_mails(imap, {100, 100});
+  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity + 1, f.uids);
+  std::string raw, why;
+  CHECK_FALSE(ahead.next(f.uids[0], &raw, &why));
+  CHECK_THAT(why, Catch::Contains("UIDVALIDITY"));
+}
+
+TEST_CASE("a mail someone moved away meanwhile stops fetching ahead at that mail", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  Folder f = folder_with_mails(imap, {100, 100, 100});
+  std::string err;
+  INFO(err);
+  REQUIRE(imap.move(f.uids[1], unique("elsewhere"), &err));
+  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids);
+  std::string raw, why;
+  REQUIRE(ahead.next(f.uids[0], &raw, &why));
+  CHECK(raw == f.raws[0]);
+  CHECK_FALSE(ahead.next(f.uids[1], &raw, &why));
+  CHECK_THAT(why, Catch::Contains("UID " + std::to_string(f.uids[1])));
+}
+
+}  // namespace
+}  // namespace ticketd
