@@ -60,8 +60,12 @@ std::string decode_uuencode(std::string_view body) {
 }  // namespace
 
 std::string decode_base64_lenient(std::string_view encoded) {
-  std::string out;
-  out.reserve(encoded.size() / 4 * 3 + 3);
+  // Sized once for the most the input can carry and written through a
+  // pointer: appending 3 bytes at a time cost a size check and a store of
+  // the length per group (base64 of attachments was 5% of the daemon's
+  // CPU). Trimmed to what was written before the careful loop appends.
+  std::string out(encoded.size() / 4 * 3 + 3, '\0');
+  char* written = out.data();
   unsigned buffer = 0;
   int count = 0;
   auto flush_partial = [&] {
@@ -85,14 +89,17 @@ std::string decode_base64_lenient(std::string_view encoded) {
       if ((a | b | c | d) < 0) break;
       unsigned v = (static_cast<unsigned>(a) << 18) | (static_cast<unsigned>(b) << 12) |
                    (static_cast<unsigned>(c) << 6) | static_cast<unsigned>(d);
-      char bytes[3] = {static_cast<char>(v >> 16), static_cast<char>((v >> 8) & 0xFF), static_cast<char>(v & 0xFF)};
-      out.append(bytes, 3);
+      written[0] = static_cast<char>(v >> 16);
+      written[1] = static_cast<char>((v >> 8) & 0xFF);
+      written[2] = static_cast<char>(v & 0xFF);
+      written += 3;
       i += 4;
     }
     // Skip line ends between groups without leaving the fast path.
     while (i < n && (p[i] == '\n' || p[i] == '\r')) ++i;
     if (i + 4 > n || (kBase64[p[i]] | kBase64[p[i + 1]] | kBase64[p[i + 2]] | kBase64[p[i + 3]]) < 0) break;
   }
+  out.resize(static_cast<std::size_t>(written - out.data()));
   for (char ch : encoded.substr(i)) {
     if (ch == '=') {
       flush_partial();
