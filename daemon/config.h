@@ -47,7 +47,9 @@ struct OutboxConfig {
   int max_attempts = 12;              // then the mail is marked failed
   std::int64_t first_retry_seconds = 30;  // doubled each attempt, with jitter
   std::int64_t max_retry_seconds = 3600;
-  std::size_t batch = 100;            // mails sent per cycle at most
+  // Mails read from the outbox at a time: the background sender reads
+  // batch after batch while intake runs; the cycle's last pass sends one.
+  std::size_t batch = 100;
 };
 
 // An agent (issue 6): who may be assigned tickets and answer them by mail.
