@@ -46,6 +46,7 @@ struct Runtime {
   std::string rules_fingerprint;  // of config.rules_dir when `rules` was loaded
   std::unique_ptr<MailIntake> intake;
   std::map<std::string, std::unique_ptr<ImapSession>> imap;  // by mailbox name
+  std::map<std::string, std::unique_ptr<ImapSession>> imap_ahead;  // the same accounts, for fetching ahead
   std::unique_ptr<SmtpSession> smtp;
   std::vector<std::unique_ptr<MailboxWatch>> watches;  // daemon mode: IDLE per mailbox with `idle = true`
 };
@@ -66,6 +67,7 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
   for (const auto& m : runtime->config.mailboxes) {
     if (m.url.empty()) continue;
     runtime->imap[m.name] = std::make_unique<ImapSession>(ImapAccount{m.url, m.user, m.password, m.verify_tls});
+    runtime->imap_ahead[m.name] = std::make_unique<ImapSession>(runtime->imap[m.name]->account());
   }
   const auto& s = runtime->config.smtp;
   runtime->smtp = std::make_unique<SmtpSession>(SmtpAccount{s.url, s.user, s.password, s.verify_tls, s.require_tls});
@@ -151,7 +153,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
     sd_notifyf(0, "WATCHDOG=1\nSTATUS=Polling %s", mailbox.name.c_str());
     try {
       PollRun run = poll_mailbox(
-          mailbox, *session->second, *rt.store, *rt.intake, log,
+          mailbox, *session->second, rt.imap_ahead[mailbox.name].get(), *rt.store, *rt.intake, log,
           [&] {
             // A batch of thousands of mails can outlast WatchdogSec; each
             // mail taken is proof of life (sd_notify is one datagram).

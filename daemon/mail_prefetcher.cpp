@@ -5,9 +5,9 @@
 
 namespace ticketd {
 
-MailPrefetcher::MailPrefetcher(ImapAccount account, std::string folder, Uidvalidity uidvalidity,
+MailPrefetcher::MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity,
                                std::vector<std::uint32_t> uids, std::size_t budget_bytes)
-    : account_(std::move(account)),
+    : imap_(imap),
       folder_(std::move(folder)),
       uidvalidity_(uidvalidity),
       uids_(std::move(uids)),
@@ -21,6 +21,7 @@ MailPrefetcher::~MailPrefetcher() {
   }
   changed_.notify_all();
   thread_.join();
+  imap_.cancel_when(nullptr);  // the flag dies with us; the session lives on
 }
 
 void MailPrefetcher::stop_with(std::string why) {
@@ -62,7 +63,7 @@ bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::string* why)
 
 void MailPrefetcher::loop() {
   try {
-    ImapSession imap(account_);
+    ImapSession& imap = imap_;
     imap.cancel_when(&cancel_);
     std::string err;
     Uidvalidity found = 0;
@@ -87,7 +88,7 @@ void MailPrefetcher::loop() {
         // No size: the mail is gone; over the limit: it needs the poller's
         // handling. Either way the poller takes over from here.
         if (size == 0) return stop_with("UID " + std::to_string(uid) + " has no size (expunged?)");
-        if (size > account_.max_message_bytes) return stop_with("UID " + std::to_string(uid) + " is over the size limit");
+        if (size > imap.max_message_bytes()) return stop_with("UID " + std::to_string(uid) + " is over the size limit");
         changed_.wait(hold, [&] { return cancel_ || held_ == 0 || held_ + size <= budget_; });
         if (cancel_) return;
         held_ += size;  // counted from the start of the download

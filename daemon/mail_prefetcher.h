@@ -1,5 +1,6 @@
 // The "fetch" stage running ahead: while intake works on one mail, a second
-// thread downloads the next ones of the cycle over a second IMAP connection,
+// thread downloads the next ones of the cycle over a second IMAP session
+// (kept from cycle to cycle, so it logs in once, not once per cycle),
 // so the server's time to send a mail overlaps ours to make a ticket of the
 // previous one instead of adding to it.
 //
@@ -43,11 +44,15 @@ class MailPrefetcher {
   // 64 MiB a cycle may use besides its largest mail (issue 8's bound).
   static constexpr std::size_t kDefaultBudget = 8u << 20;
 
-  // Starts the thread: logs in with `account`, selects `folder`, and fetches
-  // `uids` in order, provided the folder's UIDVALIDITY is `uidvalidity`.
-  MailPrefetcher(ImapAccount account, std::string folder, Uidvalidity uidvalidity, std::vector<std::uint32_t> uids,
+  // Starts the thread, which has `imap` to itself until the destructor
+  // returns: selects `folder` and fetches `uids` in order, provided the
+  // folder's UIDVALIDITY is `uidvalidity`. `imap` must outlive this object
+  // and be another session than the poller's.
+  MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity, std::vector<std::uint32_t> uids,
                  std::size_t budget_bytes = kDefaultBudget);
-  // Stops the download in progress (within about a second) and joins.
+  // Stops the download in progress (within about a second) and joins; the
+  // session is then the caller's again (a cancelled transfer costs it its
+  // connection, which the next call opens anew).
   ~MailPrefetcher();
   MailPrefetcher(const MailPrefetcher&) = delete;
   MailPrefetcher& operator=(const MailPrefetcher&) = delete;
@@ -72,7 +77,7 @@ class MailPrefetcher {
   void loop();
   void stop_with(std::string why);  // under lock_: ends prefetching
 
-  ImapAccount account_;
+  ImapSession& imap_;
   std::string folder_;
   Uidvalidity uidvalidity_;
   std::vector<std::uint32_t> uids_;

@@ -40,8 +40,9 @@ std::string uid_list(const std::vector<std::uint32_t>& uids) {
 
 }  // namespace
 
-PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& store, MailIntake& intake, Log& log,
-                     const std::function<bool()>& stop_requested, const std::function<std::int64_t()>& clock) {
+PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSession* ahead_imap, Store& store,
+                     MailIntake& intake, Log& log, const std::function<bool()>& stop_requested,
+                     const std::function<std::int64_t()>& clock) {
   PollRun run;
   std::string err;
   // UIDs whose intake committed (or that were already in the store), not
@@ -93,11 +94,11 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& sto
   if (!imap.search_unflagged(mailbox.processed_keyword, &uids, &err)) return fail(err);
   if (!uids.empty()) log.debug("{}: {} unprocessed mail(s)", mailbox.name, uids.size());
 
-  // The next mails are downloaded on a second connection while intake
-  // works (daemon/mail_prefetcher.h); if that stops for any reason, this
-  // connection fetches the rest, with the error handling below.
+  // The next mails are downloaded on a second session while intake works
+  // (daemon/mail_prefetcher.h); if that stops for any reason, this session
+  // fetches the rest, with the error handling below.
   std::optional<MailPrefetcher> ahead;
-  if (uids.size() >= 2) ahead.emplace(imap.account(), mailbox.folder, uidvalidity, uids);
+  if (ahead_imap && uids.size() >= 2) ahead.emplace(*ahead_imap, mailbox.folder, uidvalidity, uids);
   std::string raw;
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;

@@ -3,8 +3,8 @@
 //   select -> search unprocessed (once) -> for each: fetch -> intake
 //          -> mark, in UID sets of up to 100 committed mails
 //
-// The fetch runs ahead of intake on a second connection
-// (daemon/mail_prefetcher.h) when there are two mails or more.
+// The fetch runs ahead of intake on a second session, `ahead_imap`
+// (daemon/mail_prefetcher.h), when there are two mails or more.
 //
 // A mail is marked processed on the server (our keyword, and a move to the
 // processed folder when one is configured) only after its intake committed;
@@ -42,8 +42,11 @@ struct PollRun {
   std::string error;  // why, for the log
 };
 
-// `stop_requested` is asked between mails; the mail in hand is finished first.
-PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, Store& store, MailIntake& intake, Log& log,
-                     const std::function<bool()>& stop_requested, const std::function<std::int64_t()>& clock);
+// `stop_requested` is asked between mails; the mail in hand is finished
+// first. `ahead_imap` (another session for the same account, or null for
+// none) fetches ahead.
+PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSession* ahead_imap, Store& store,
+                     MailIntake& intake, Log& log, const std::function<bool()>& stop_requested,
+                     const std::function<std::int64_t()>& clock);
 
 }  // namespace ticketd

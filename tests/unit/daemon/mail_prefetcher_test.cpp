@@ -52,7 +52,8 @@ TEST_CASE("the server tells each mail's size before it is downloaded", "[live][i
 TEST_CASE("mails fetched ahead arrive in UID order, byte for byte", "[live][imap]") {
   ImapSession imap(live::imap_account());
   Folder f = folder_with_mails(imap, {100, 300000, 100, 2000000, 5000, 100});
-  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids);
+  ImapSession second(live::imap_account());
+  MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
   for (std::size_t i = 0; i < f.uids.size(); ++i) {
     std::string raw, why;
     INFO("mail " << i << ": " << why);
@@ -69,7 +70,8 @@ TEST_CASE("fetching ahead holds no more than its budget, or one large mail alone
   sizes.insert(sizes.begin() + 10, 400000);
   Folder f = folder_with_mails(imap, sizes);
   const std::size_t budget = 200000;
-  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids, budget);
+  ImapSession second(live::imap_account());
+  MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids, budget);
   for (std::size_t i = 0; i < f.uids.size(); ++i) {
     // A slow intake: the thread has every chance to run ahead.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -83,10 +85,27 @@ TEST_CASE("fetching ahead holds no more than its budget, or one large mail alone
   CHECK(ahead.peak_held_bytes() > 2 * f.raws[0].size());  // small ones were queued ahead
 }
 
+TEST_CASE("the session fetching ahead logs in once for many cycles", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  ImapSession second(live::imap_account());
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    Folder f = folder_with_mails(imap, {100, 2000, 100});
+    MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
+    for (std::size_t i = 0; i < f.uids.size(); ++i) {
+      std::string raw, why;
+      INFO("cycle " << cycle << ", mail " << i << ": " << why);
+      REQUIRE(ahead.next(f.uids[i], &raw, &why));
+      CHECK(raw == f.raws[i]);
+    }
+  }
+  CHECK(second.connections_opened() == 1);
+}
+
 TEST_CASE("when the folder was recreated, fetching ahead stops and says so", "[live][imap]") {
   ImapSession imap(live::imap_account());
   Folder f = folder_with_mails(imap, {100, 100});
-  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity + 1, f.uids);
+  ImapSession second(live::imap_account());
+  MailPrefetcher ahead(second, f.name, f.uidvalidity + 1, f.uids);
   std::string raw, why;
   CHECK_FALSE(ahead.next(f.uids[0], &raw, &why));
   CHECK_THAT(why, Catch::Contains("UIDVALIDITY"));
@@ -98,7 +117,8 @@ TEST_CASE("a mail someone moved away meanwhile stops fetching ahead at that mail
   std::string err;
   INFO(err);
   REQUIRE(imap.move(f.uids[1], unique("elsewhere"), &err));
-  MailPrefetcher ahead(live::imap_account(), f.name, f.uidvalidity, f.uids);
+  ImapSession second(live::imap_account());
+  MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
   std::string raw, why;
   REQUIRE(ahead.next(f.uids[0], &raw, &why));
   CHECK(raw == f.raws[0]);
