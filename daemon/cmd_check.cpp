@@ -8,6 +8,7 @@
 
 #include "daemon/commands.h"
 #include "daemon/imap_session.h"
+#include "daemon/mailbox_account.h"
 #include "daemon/setup.h"
 #include "daemon/smtp_session.h"
 #include "rules/rule_set.h"
@@ -24,7 +25,9 @@ bool check_servers(const Config& config) {
       fmt::print("mailbox {}: no url (deliver-only): not checked\n", m.name);
       continue;
     }
-    ImapSession imap(ImapAccount{m.url, m.user, m.password, m.verify_tls, false, 20});
+    ImapAccount account = imap_account_of(m);
+    account.timeout_seconds = 20;
+    ImapSession imap(account);
     Uidvalidity uidvalidity = 0;
     std::string err;
     if (imap.select(m.folder, &uidvalidity, &err)) {

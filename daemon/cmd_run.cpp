@@ -22,6 +22,7 @@
 #include "daemon/commands.h"
 #include "daemon/imap_session.h"
 #include "daemon/mail_intake.h"
+#include "daemon/mailbox_account.h"
 #include "daemon/mailbox_poller.h"
 #include "daemon/mailbox_watch.h"
 #include "daemon/metrics.h"
@@ -66,7 +67,7 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
                                                  runtime->rules.get(), log);
   for (const auto& m : runtime->config.mailboxes) {
     if (m.url.empty()) continue;
-    runtime->imap[m.name] = std::make_unique<ImapSession>(ImapAccount{m.url, m.user, m.password, m.verify_tls});
+    runtime->imap[m.name] = std::make_unique<ImapSession>(imap_account_of(m));
     runtime->imap_ahead[m.name] = std::make_unique<ImapSession>(runtime->imap[m.name]->account());
   }
   const auto& s = runtime->config.smtp;

@@ -182,6 +182,7 @@ void read_mailbox(const toml::table& table, const std::string& file, const fs::p
   r.string("display_name", &m.display_name);
   r.string("language", &m.language);
   r.boolean("verify_tls", &m.verify_tls);
+  r.boolean("require_tls", &m.require_tls);
   r.boolean("idle", &m.idle);
   r.finish();
   if (!m.url.empty() && m.url.rfind("imap://", 0) != 0 && m.url.rfind("imaps://", 0) != 0) {

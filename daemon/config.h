@@ -31,6 +31,7 @@ struct MailboxConfig {
   std::string display_name;                // shown as the sender of our mails, e.g. "Example Support"
   std::string language = "en";             // default language of answers
   bool verify_tls = true;
+  bool require_tls = false;  // imap:// only: refuse to log in unless STARTTLS succeeds
   bool idle = true;  // daemon mode: IMAP IDLE wakes it on new mail; false: poll only
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/imap_idle.h"
+#include "daemon/mailbox_account.h"
 
 namespace ticketd {
 namespace {
@@ -26,7 +27,7 @@ constexpr int kMaxLinesPerCheck = 10000;
 MailboxWatch::MailboxWatch(const MailboxConfig& mailbox, std::int64_t poll_seconds, Log& log)
     : name_(mailbox.name),
       folder_(mailbox.folder),
-      account_{mailbox.url, mailbox.user, mailbox.password, mailbox.verify_tls},
+      account_(imap_account_of(mailbox)),
       poll_seconds_(poll_seconds),
       log_(log) {
   account_.timeout_seconds = kTimeoutSeconds;

@@ -32,6 +32,26 @@ class CheckConnect(unittest.TestCase):
         self.assertIn("mailbox support: FAILED:", err)
         self.assertIn("smtp: ok", out)
 
+    def test_a_mailbox_that_requires_tls_is_never_logged_in_over_clear_text(self):
+        # The harness's Dovecot offers no STARTTLS. With require_tls the
+        # password must not go out in clear text: check --connect says so,
+        # and the daemon takes no mail from that server.
+        with open(self.ticketd.config_path, encoding="utf-8") as f:
+            text = f.read()
+        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
+            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nrequire_tls = true\n", 1))
+        code, out, err = self.check()
+        self.assertEqual(code, 3, out + err)
+        self.assertIn("mailbox support: FAILED:", err)
+        self.assertIn("TLS", err)
+        self.servers.append("support", b"From: a@example.test\r\nTo: support@example.test\r\n"
+                                       b"Subject: hello\r\nMessage-ID: <tls1@example.test>\r\n\r\nHi.\r\n")
+        run = self.ticketd.run("run", "--once", check=False)
+        self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertIn("TLS", run.stderr.decode())
+        self.assertEqual(self.ticketd.tickets(), [])
+        self.assertTrue(all("$Ticketd" not in f for f in self.servers.flags("support").values()))
+
     def test_a_wrong_imap_password_exits_3_without_showing_the_password(self):
         with open(self.servers.password_file("support"), "w") as f:
             f.write("not-the-password-xyz\n")
