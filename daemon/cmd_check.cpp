@@ -32,6 +32,16 @@ bool check_servers(const Config& config) {
     std::string err;
     if (imap.select(m.folder, &uidvalidity, &err)) {
       fmt::print("mailbox {}: ok (logged in as {}, folder {} selected)\n", m.name, m.user, m.folder);
+      // How fast new mail will be taken in daemon mode: IDLE is what makes
+      // it seconds instead of up to poll_seconds (daemon/mailbox_watch.h).
+      if (!m.idle) {
+        fmt::print("mailbox {}: idle = false: new mail is polled every {}s\n", m.name, config.poll_seconds);
+      } else if (imap.has_capability("IDLE", &err)) {
+        fmt::print("mailbox {}: IMAP IDLE offered: new mail is taken within about a second\n", m.name);
+      } else {
+        fmt::print("mailbox {}: the server offers no IMAP IDLE: new mail is polled every {}s\n", m.name,
+                   config.poll_seconds);
+      }
     } else {
       fmt::print(stderr, "mailbox {}: FAILED: {}\n", m.name, err);
       all_ok = false;

@@ -23,7 +23,18 @@ class CheckConnect(unittest.TestCase):
         code, out, err = self.check()
         self.assertEqual(code, 0, out + err)
         self.assertIn("mailbox support: ok (logged in as support, folder INBOX selected)", out)
+        self.assertIn("mailbox support: IMAP IDLE offered: new mail is taken within about a second", out)
         self.assertIn(f"smtp: ok ({self.servers.smtp_url})", out)
+
+    def test_a_mailbox_with_idle_off_is_reported_as_polled(self):
+        with open(self.ticketd.config_path, encoding="utf-8") as f:
+            text = f.read()
+        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
+            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nidle = false\n", 1))
+        code, out, err = self.check()
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("mailbox support: idle = false: new mail is polled every 1s", out)
+        self.assertNotIn("IDLE offered", out)
 
     def test_a_stopped_imap_server_exits_3_and_names_the_mailbox(self):
         self.servers.stop_imap()
