@@ -183,6 +183,7 @@ void read_mailbox(const toml::table& table, const std::string& file, const fs::p
   r.string("language", &m.language);
   r.boolean("verify_tls", &m.verify_tls);
   r.boolean("require_tls", &m.require_tls);
+  r.integer_as("max_message_mb", &m.max_message_mb, 1, 1024);
   r.boolean("idle", &m.idle);
   r.finish();
   if (!m.url.empty() && m.url.rfind("imap://", 0) != 0 && m.url.rfind("imaps://", 0) != 0) {

@@ -32,6 +32,9 @@ struct MailboxConfig {
   std::string language = "en";             // default language of answers
   bool verify_tls = true;
   bool require_tls = false;  // imap:// only: refuse to log in unless STARTTLS succeeds
+  // A mail larger than this is not downloaded: its ticket is made from its
+  // header and the whole mail stays on the server (daemon/oversized_mail.h).
+  std::int64_t max_message_mb = 64;
   bool idle = true;  // daemon mode: IMAP IDLE wakes it on new mail; false: poll only
 };
 

@@ -15,6 +15,7 @@ inline ImapAccount imap_account_of(const MailboxConfig& mailbox) {
   account.password = mailbox.password;
   account.verify_tls = mailbox.verify_tls;
   account.require_tls = mailbox.require_tls;
+  account.max_message_bytes = static_cast<std::size_t>(mailbox.max_message_mb) << 20;
   return account;
 }
 

@@ -145,6 +145,25 @@ class EndToEnd(unittest.TestCase):
         events = [e["what"] for e in self.ticketd.ticket(number)["events"]]
         self.assertIn("ack-suppressed", events)
 
+    def test_a_mail_over_the_mailboxs_size_limit_becomes_a_ticket_from_its_header_and_stays_on_the_server(self):
+        with open(self.ticketd.config_path, encoding="utf-8") as f:
+            text = f.read()
+        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
+            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nmax_message_mb = 1\n", 1))
+        self.deliver_from_alice("Huge log file", "Log:\n" + "line of the log\n" * 100000, "big@alice.example")
+        self.deliver_from_alice("Small question", "Where is my invoice?\n", "small@alice.example")
+        run = self.ticketd.run_once()
+        self.assertRegex(run.stderr.decode(), r"support: UID \d+ is over the size limit of 1048576 bytes")
+        tickets = {t["subject"]: t for t in self.ticketd.tickets()}
+        self.assertEqual(set(tickets), {"Huge log file", "Small question"})
+        big = self.ticketd.ticket(tickets["Huge log file"]["number"])
+        self.assertIn("too large", " ".join(m["body"] for m in big["messages"]))
+        self.assertNotIn("line of the log", " ".join(m["body"] for m in big["messages"]))
+        # Marked, so not fetched again, and kept whole on the server.
+        self.assertEqual(len(self.servers.messages("support")), 2)
+        self.assertTrue(all("$Ticketd" in f for f in self.servers.flags("support").values()))
+        self.assertGreater(max(len(m) for m in self.servers.messages("support")), 1 << 20)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -66,6 +66,23 @@ TEST_CASE("a mailbox uses IMAP IDLE unless its config says idle = false") {
   CHECK_FALSE(polled.mailboxes.at(0).idle);
 }
 
+TEST_CASE("a mailbox's size limit is 64 MB unless max_message_mb says otherwise, within 1 to 1024") {
+  ConfigDir dir;
+  Config config;
+  std::vector<std::string> errors;
+  REQUIRE(load_config(dir.write(kValid), &config, &errors));
+  CHECK(config.mailboxes.at(0).max_message_mb == 64);
+  Config small;
+  REQUIRE(load_config(dir.write(std::string(kValid) + "max_message_mb = 5\n"), &small, &errors));
+  CHECK(small.mailboxes.at(0).max_message_mb == 5);
+  Config wrong;
+  auto file = dir.write(std::string(kValid) + "max_message_mb = 0\n");
+  CHECK_FALSE(load_config(file, &wrong, &errors));
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith(file + ":15:"));
+  CHECK_THAT(errors[0], Catch::Contains("max_message_mb"));
+}
+
 TEST_CASE("an unknown key is an error with file, line and column") {
   ConfigDir dir;
   auto file = dir.write(std::string(kValid) + "\n[daemon]\npoll_secs = 5\n");
