@@ -27,10 +27,7 @@ class CheckConnect(unittest.TestCase):
         self.assertIn(f"smtp: ok ({self.servers.smtp_url})", out)
 
     def test_a_mailbox_with_idle_off_is_reported_as_polled(self):
-        with open(self.ticketd.config_path, encoding="utf-8") as f:
-            text = f.read()
-        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
-            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nidle = false\n", 1))
+        self.ticketd.add_mailbox_config("idle = false")
         code, out, err = self.check()
         self.assertEqual(code, 0, out + err)
         self.assertIn("mailbox support: idle = false: new mail is polled every 1s", out)
@@ -47,10 +44,7 @@ class CheckConnect(unittest.TestCase):
         # The harness's Dovecot offers no STARTTLS. With require_tls the
         # password must not go out in clear text: check --connect says so,
         # and the daemon takes no mail from that server.
-        with open(self.ticketd.config_path, encoding="utf-8") as f:
-            text = f.read()
-        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
-            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nrequire_tls = true\n", 1))
+        self.ticketd.add_mailbox_config("require_tls = true")
         code, out, err = self.check()
         self.assertEqual(code, 3, out + err)
         self.assertIn("mailbox support: FAILED:", err)

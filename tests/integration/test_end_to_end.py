@@ -146,10 +146,7 @@ class EndToEnd(unittest.TestCase):
         self.assertIn("ack-suppressed", events)
 
     def test_a_mail_over_the_mailboxs_size_limit_becomes_a_ticket_from_its_header_and_stays_on_the_server(self):
-        with open(self.ticketd.config_path, encoding="utf-8") as f:
-            text = f.read()
-        with open(self.ticketd.config_path, "w", encoding="utf-8") as f:
-            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\nmax_message_mb = 1\n", 1))
+        self.ticketd.add_mailbox_config("max_message_mb = 1")
         self.deliver_from_alice("Huge log file", "Log:\n" + "line of the log\n" * 100000, "big@alice.example")
         self.deliver_from_alice("Small question", "Where is my invoice?\n", "small@alice.example")
         run = self.ticketd.run_once()

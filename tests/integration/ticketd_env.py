@@ -6,7 +6,7 @@ Used by the test_*.py files here; the binary comes from $TICKETD_BIN (set by
 ctest), the source tree from $TICKETD_SOURCE_DIR.
 
 Also: `RunningDaemon` (`ticketd run` in the background with its log, kill,
-stop, peak RSS), `Ticketd.add_config()`, `Ticketd.incoming_by_message_id()`,
+stop, peak RSS), `Ticketd.add_config()` and `add_mailbox_config()`, `Ticketd.incoming_by_message_id()`,
 and `customer_batch()`, the mixed customer mails (corpus charsets,
 attachments, replies to earlier mails) of the fault tests.
 """
@@ -112,6 +112,13 @@ class Ticketd:
             text += f"\n{head}{lines.rstrip(chr(10))}\n"
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write(text)
+
+    def add_mailbox_config(self, lines):
+        """Adds `lines` (TOML key = value text) to the [[mailbox]] table."""
+        with open(self.config_path, encoding="utf-8") as f:
+            text = f.read()
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            f.write(text.replace("[[mailbox]]\n", "[[mailbox]]\n" + lines.rstrip("\n") + "\n", 1))
 
     def incoming_by_message_id(self):
         """{Message-ID: [ticket number, ...]} of every customer mail stored,
