@@ -116,10 +116,10 @@ bool idling(const Runtime& rt, const std::string& mailbox) {
   return false;
 }
 
-// What the background sender did, into the cycle's result and the SMTP
-// server's backoff, logged as the cycle's own last pass would be.
-void take_sender_result(const BackgroundSender::Result& sent, Runtime& rt, Backoff& smtp_state, CycleResult& result,
-                        Log& log) {
+// What a send stage did (the background sender's, or the cycle's last
+// pass), into the cycle's result and the SMTP server's backoff.
+void take_send_result(const BackgroundSender::Result& sent, Runtime& rt, Backoff& smtp_state, CycleResult& result,
+                      Log& log) {
   result.send_retries += sent.run.retried;
   if (sent.error) {
     result.store_trouble = true;
@@ -128,8 +128,12 @@ void take_sender_result(const BackgroundSender::Result& sent, Runtime& rt, Backo
   if (sent.run.server_unreachable) {
     smtp_state.failed(now_seconds(), rt.config.poll_seconds);
     result.server_trouble = true;
+    // The mail's own "retrying in" is not the whole story: the server
+    // itself is backed off, and every queued mail waits for it.
     log.error("outbox: the SMTP server {} cannot be reached; queued mail waits (next try in {}s)",
               rt.config.smtp.url, smtp_state.next_try - now_seconds());
+  } else if (!sent.error) {
+    smtp_state.succeeded();
   }
 }
 
@@ -154,7 +158,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
     sd_notifyf(0, "WATCHDOG=1\nSTATUS=Polling %s", mailbox.name.c_str());
     try {
       PollRun run = poll_mailbox(
-          mailbox, *session->second, rt.imap_ahead[mailbox.name].get(), *rt.store, *rt.intake, log,
+          mailbox, *session->second, rt.imap_ahead.at(mailbox.name).get(), *rt.store, *rt.intake, log,
           [&] {
             // A batch of thousands of mails can outlast WatchdogSec; each
             // mail taken is proof of life (sd_notify is one datagram).
@@ -183,7 +187,7 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
     }
   }
   if (sender) {
-    take_sender_result(sender->finish(), rt, smtp_state, result, log);
+    take_send_result(sender->finish(), rt, smtp_state, result, log);
     sender.reset();
   }
   // Stage: timers (SLA, pending, auto-close, surveys): everything due now,
@@ -200,23 +204,13 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
   // Stage: the cycle's last pass: the timers' mail, and intake's last.
   if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
     sd_notify(0, "WATCHDOG=1\nSTATUS=Sending outbox");
+    BackgroundSender::Result sent;
     try {
-      OutboxRun sent = send_due_mail(*rt.store, *rt.smtp, rt.config.outbox, log, now_seconds(), random);
-      result.send_retries += sent.retried;
-      if (sent.server_unreachable) {
-        smtp_state.failed(now_seconds(), rt.config.poll_seconds);
-        result.server_trouble = true;
-        // The mail's own "retrying in" is not the whole story: the server
-        // itself is backed off, and every queued mail waits for it.
-        log.error("outbox: the SMTP server {} cannot be reached; queued mail waits (next try in {}s)",
-                  rt.config.smtp.url, smtp_state.next_try - now_seconds());
-      } else {
-        smtp_state.succeeded();
-      }
+      sent.run = send_due_mail(*rt.store, *rt.smtp, rt.config.outbox, log, now_seconds(), random);
     } catch (const StoreError& e) {
-      result.store_trouble = true;
-      log.error("outbox: the ticket store failed: {}", e.what());
+      sent.error = e.what();
     }
+    take_send_result(sent, rt, smtp_state, result, log);
   }
   return result;
 }

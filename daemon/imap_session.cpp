@@ -20,10 +20,7 @@ void set_imap_account_options(CURL* h, const ImapAccount& account, const std::st
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account.timeout_seconds);
   curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account.timeout_seconds);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account.verify_tls ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account.verify_tls ? 2L : 0L);
-  curl_easy_setopt(h, CURLOPT_USE_SSL, account.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                           : static_cast<long>(CURLUSESSL_TRY));
+  set_tls_policy(h, account.verify_tls, account.require_tls);
 }
 
 namespace {

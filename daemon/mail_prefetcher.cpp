@@ -63,7 +63,7 @@ bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::string* why)
 
 void MailPrefetcher::loop() {
   try {
-    ImapSession& imap = imap_;
+    ImapSession& imap = imap_;  // this thread's alone until the destructor joins it
     imap.cancel_when(&cancel_);
     std::string err;
     Uidvalidity found = 0;

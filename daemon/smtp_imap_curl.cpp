@@ -58,4 +58,11 @@ std::string describe_curl_failure(CURLcode code, const char* error_buffer) {
   return words;
 }
 
+void set_tls_policy(CURL* handle, bool verify, bool require) {
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+  curl_easy_setopt(handle, CURLOPT_USE_SSL,
+                   require ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
+}
+
 }  // namespace ticketd

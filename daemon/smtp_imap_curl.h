@@ -52,6 +52,11 @@ int dispatch_protocol_lines(curl_infotype type, const char* data, size_t size, S
   return 0;
 }
 
+// The TLS policy of both clients: certificates checked unless `verify` is
+// false; on a plain URL, STARTTLS when offered, or required (the transfer
+// fails before any login) when `require` is true.
+void set_tls_policy(CURL* handle, bool verify, bool require);
+
 struct ImapAccount;
 
 // The options every libcurl handle of an IMAP account carries: URL,

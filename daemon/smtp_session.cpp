@@ -187,10 +187,7 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, account_.timeout_seconds);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                              : static_cast<long>(CURLUSESSL_TRY));
+    set_tls_policy(h, account_.verify_tls, account_.require_tls);
     if (!account_.password.empty()) {
       curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
       curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
@@ -279,10 +276,7 @@ bool SmtpSession::check(std::string* err) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
   curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, account_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, account_.verify_tls ? 2L : 0L);
-  curl_easy_setopt(h, CURLOPT_USE_SSL, account_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                            : static_cast<long>(CURLUSESSL_TRY));
+  set_tls_policy(h, account_.verify_tls, account_.require_tls);
   if (!account_.password.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
