@@ -33,10 +33,12 @@ class ServersGoingAway(unittest.TestCase):
         self.addCleanup(self.daemon.kill)
         return self.daemon
 
-    def mails(self, user, count, tag):
+    def mails(self, user, count, tag, padding_bytes=0):
         address = self.servers.address(user)
-        return [customer_mail(f"<{address}>", self.ticketd.support, f"{tag} question {i}", f"Question {i}.\n",
-                              f"{tag}{i}@{user}.example") for i in range(count)]
+        padding = ("Log line of the customer's device, for the ticket's record.\n" * (padding_bytes // 60 + 1)
+                   if padding_bytes else "")
+        return [customer_mail(f"<{address}>", self.ticketd.support, f"{tag} question {i}",
+                              f"Question {i}.\n" + padding, f"{tag}{i}@{user}.example") for i in range(count)]
 
     def assert_alive(self):
         self.assertTrue(self.daemon.alive(), "the daemon must keep running:\n" + self.daemon.log()[-3000:])
@@ -57,7 +59,10 @@ class ServersGoingAway(unittest.TestCase):
 
     def test_dovecot_stopped_mid_batch_and_started_again_loses_and_doubles_nothing(self):
         count = 30
-        self.servers.append_many("support", self.mails("alice", count, "imap"))
+        # 1 MB each, 30 MB in all: more than the daemon fetches ahead (an
+        # 8 MiB budget), so the batch cannot all be in memory, committed and
+        # waiting only for its marks, before Dovecot goes away.
+        self.servers.append_many("support", self.mails("alice", count, "imap", padding_bytes=1 << 20))
         daemon = self.start_daemon()
         # The daemon takes a mail in a few milliseconds, faster than Dovecot
         # stops; freezing it (SIGSTOP) while Dovecot goes away makes "in the
