@@ -37,7 +37,7 @@ void add_deliver_command(CLI::App& app, GlobalOptions& global) {
     LoadedRules rules = load_rules_or_keep(*config, nullptr, log);
     MailIntake intake(*config, *store, templates, rules.get(), log);
     try {
-      auto outcome = intake.process(IncomingMail{*mailbox, raw, std::nullopt, now_seconds()}, now_seconds());
+      auto outcome = intake.process(IncomingMail{*mailbox, raw, std::nullopt, now_seconds(), {}}, now_seconds());
       log.info("{}: {}", *mailbox, describe(outcome));
     } catch (const StoreError& e) {
       log.error("{}: mail not taken, try again: {}", *mailbox, e.what());

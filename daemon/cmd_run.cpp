@@ -32,6 +32,7 @@
 #include "daemon/smtp_session.h"
 #include "daemon/timers.h"
 #include "daemon/wakeup.h"
+#include "daemon/wal_checkpointer.h"
 
 namespace ticketd {
 
@@ -40,6 +41,9 @@ namespace {
 // Everything built from one config; rebuilt whole on SIGHUP.
 struct Runtime {
   Config config;
+  // Declared before the stores whose commits wake it, so it outlives them.
+  std::unique_ptr<Store> checkpoint_store;  // the checkpointer's own connection to the same file
+  std::unique_ptr<WalCheckpointer> checkpointer;
   std::unique_ptr<Store> store;
   std::unique_ptr<Store> sender_store;  // the background sender's own connection to the same file
   TemplateSet templates;
@@ -59,7 +63,12 @@ std::unique_ptr<Runtime> build_runtime(Config config, LoadedRules previous_rules
   if (!runtime->store) return nullptr;
   runtime->sender_store = open_store_or_report(runtime->config, exit_code);
   if (!runtime->sender_store) return nullptr;
-  runtime->sender_store->leave_checkpoints_to_others();
+  runtime->checkpoint_store = open_store_or_report(runtime->config, exit_code);
+  if (!runtime->checkpoint_store) return nullptr;
+  runtime->checkpointer = std::make_unique<WalCheckpointer>(*runtime->checkpoint_store, log);
+  auto wal_grew = [checkpointer = runtime->checkpointer.get()](int frames) { checkpointer->wal_grew(frames); };
+  runtime->store->on_commit_leave_checkpoints_to(wal_grew, WalCheckpointer::kCatchUpFrames);
+  runtime->sender_store->on_commit_leave_checkpoints_to(wal_grew, WalCheckpointer::kCatchUpFrames);
   runtime->templates = load_templates_with_warnings(runtime->config);
   if (!runtime->config.rules_dir.empty()) runtime->rules_fingerprint = rules_fingerprint(runtime->config.rules_dir);
   runtime->rules = load_rules_or_keep(runtime->config, std::move(previous_rules), log);
@@ -107,6 +116,7 @@ struct CycleResult {
   bool store_trouble = false;
   int fetched = 0;       // mails taken from IMAP (for the metrics file)
   int send_retries = 0;  // temporary SMTP failures
+  bool mail_left_due = false;  // the last pass stopped after a full batch: more is due now
 };
 
 bool idling(const Runtime& rt, const std::string& mailbox) {
@@ -137,8 +147,10 @@ void take_send_result(const BackgroundSender::Result& sent, Runtime& rt, Backoff
   }
 }
 
+// `drain`: the last pass sends everything due (`run --once`, which has no
+// next cycle), not one batch.
 CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::string, Backoff>& backoff,
-                      std::mt19937_64& random) {
+                      std::mt19937_64& random, bool drain) {
   CycleResult result;
   Backoff& smtp_state = backoff["\x01smtp"];
   // Stage: send, beside the polling, unless the SMTP server is backed off.
@@ -201,8 +213,13 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
       log.error("timers: the ticket store failed: {}", e.what());
     }
   }
-  // Stage: the cycle's last pass: the timers' mail, and intake's last.
-  if (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
+  // Stage: the cycle's last pass: the timers' mail, and intake's last. A
+  // full batch means more is due (a backlog the background sender did not
+  // finish, or a queue held by an SMTP outage): `run --once` goes on until
+  // it is sent; the daemon starts its next cycle at once instead of
+  // sleeping, so the queue drains batch by batch with a poll for new mail
+  // between batches, not one batch per poll interval.
+  while (now_seconds() >= smtp_state.next_try && !signals.stop_pending()) {
     sd_notify(0, "WATCHDOG=1\nSTATUS=Sending outbox");
     BackgroundSender::Result sent;
     try {
@@ -211,6 +228,12 @@ CycleResult run_cycle(Runtime& rt, Log& log, Wakeup& signals, std::map<std::stri
       sent.error = e.what();
     }
     take_send_result(sent, rt, smtp_state, result, log);
+    const auto handled = static_cast<std::size_t>(sent.run.sent + sent.run.retried + sent.run.failed);
+    if (sent.error || sent.run.server_unreachable || handled < rt.config.outbox.batch) break;
+    if (!drain) {
+      result.mail_left_due = true;
+      break;
+    }
   }
   return result;
 }
@@ -306,7 +329,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
     if (*once) {
       RunCounters counters;
       auto started = std::chrono::steady_clock::now();
-      CycleResult result = run_cycle(*runtime, log, signals, backoff, random);
+      CycleResult result = run_cycle(*runtime, log, signals, backoff, random, /*drain=*/true);
       publish_metrics(*runtime, counters, result, seconds_since(started), log);
       if (result.server_trouble || result.store_trouble) global.exit_code = kExitUnreachable;
       return;
@@ -318,10 +341,12 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
     RunCounters counters;
     for (;;) {
       auto started = std::chrono::steady_clock::now();
-      CycleResult cycle = run_cycle(*runtime, log, signals, backoff, random);
+      CycleResult cycle = run_cycle(*runtime, log, signals, backoff, random, /*drain=*/false);
       publish_metrics(*runtime, counters, cycle, seconds_since(started), log);
       sd_notify(0, "WATCHDOG=1\nSTATUS=Waiting for mail");
-      const int signal = sleep_between_cycles(*runtime, signals).signal;
+      // More mail due to be sent: only a pending signal is taken, no sleep.
+      const int signal = cycle.mail_left_due ? signals.wait(std::chrono::steady_clock::now(), {}).signal
+                                             : sleep_between_cycles(*runtime, signals).signal;
       sd_notify(0, "WATCHDOG=1");
       if (signal == SIGTERM || signal == SIGINT) break;
       reload_rules_if_changed(*runtime, log);

@@ -55,6 +55,10 @@ MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& te
                        Log& log)
     : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
 
+Message MailIntake::parse(std::string_view raw, std::int64_t received_at) const {
+  return parse_mail(raw, received_at, config_.limits);
+}
+
 IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   const MailboxConfig* mailbox = config_.mailbox(mail.mailbox);
   if (!mailbox) throw std::invalid_argument(fmt::format("unknown mailbox \"{}\"", mail.mailbox));
@@ -65,7 +69,9 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   }
 
   // Stage: parse. Never fails: a broken mail still becomes a ticket.
-  Message message = parse_mail(mail.raw, mail.received_at ? mail.received_at : now, config_.limits);
+  std::optional<Message> parsed_here;
+  if (!mail.parsed) parsed_here = parse(mail.raw, mail.received_at ? mail.received_at : now);
+  const Message& message = mail.parsed ? *mail.parsed : *parsed_here;
 
   // Stage: dedupe by content (the same mail fetched again, or UIDVALIDITY changed).
   std::string key = dedupe_key(message.message_id, mail.raw);

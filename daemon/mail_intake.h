@@ -32,6 +32,9 @@ struct IncomingMail {
   std::string raw;      // the mail's bytes, untouched
   std::optional<MailSource> source;  // where on the IMAP server; nothing for `ticketd deliver`
   std::int64_t received_at = 0;
+  // `raw` parsed already (the parse stage run ahead on the fetching thread,
+  // daemon/mail_prefetcher.h), or nothing: process() parses it.
+  std::optional<Message> parsed;
 };
 
 struct IntakeOutcome {
@@ -48,6 +51,10 @@ class MailIntake {
   MailIntake(const Config& config, Store& store, const TemplateSet& templates, const RuleSet* rules, Log& log);
 
   IntakeOutcome process(const IncomingMail& mail, std::int64_t now);
+
+  // The parse stage alone, as process() runs it: reads only the config, so
+  // it may run on another thread than process() (while the config lives).
+  Message parse(std::string_view raw, std::int64_t received_at) const;
 
   void set_rules(const RuleSet* rules) { rules_ = rules; }
 

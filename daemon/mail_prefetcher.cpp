@@ -6,11 +6,12 @@
 namespace ticketd {
 
 MailPrefetcher::MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity,
-                               std::vector<std::uint32_t> uids, std::size_t budget_bytes)
+                               std::vector<std::uint32_t> uids, Parse parse, std::size_t budget_bytes)
     : imap_(imap),
       folder_(std::move(folder)),
       uidvalidity_(uidvalidity),
       uids_(std::move(uids)),
+      parse_(std::move(parse)),
       budget_(budget_bytes),
       thread_([this] { loop(); }) {}
 
@@ -35,10 +36,10 @@ std::size_t MailPrefetcher::peak_held_bytes() const {
   return peak_held_;
 }
 
-bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::string* why) {
+bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::optional<Message>* parsed, std::string* why) {
   std::unique_lock<std::mutex> hold(lock_);
-  held_ -= taken_size_;  // the caller is done with the mail it took last
-  taken_size_ = 0;
+  held_ -= taken_cost_;  // the caller is done with the mail it took last
+  taken_cost_ = 0;
   changed_.notify_all();
   changed_.wait(hold, [this] { return !ready_.empty() || stopped_; });
   if (ready_.empty()) {
@@ -55,9 +56,10 @@ bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::string* why)
   }
   Fetched mail = std::move(ready_.front());
   ready_.pop_front();
-  taken_size_ = mail.size;  // still held until the next call
+  taken_cost_ = mail.cost;  // still held until the next call
   hold.unlock();
   *raw = std::move(mail.raw);
+  *parsed = std::move(mail.parsed);
   return true;
 }
 
@@ -83,23 +85,25 @@ void MailPrefetcher::loop() {
     for (std::size_t i = 0; i < uids_.size(); ++i) {
       const std::uint32_t uid = uids_[i];
       const std::size_t size = sizes[i];
+      const std::size_t cost = parse_ ? 2 * size : size;
       {
         std::unique_lock<std::mutex> hold(lock_);
         // No size: the mail is gone; over the limit: it needs the poller's
         // handling. Either way the poller takes over from here.
         if (size == 0) return stop_with("UID " + std::to_string(uid) + " has no size (expunged?)");
         if (size > imap.max_message_bytes()) return stop_with("UID " + std::to_string(uid) + " is over the size limit");
-        changed_.wait(hold, [&] { return cancel_ || held_ == 0 || held_ + size <= budget_; });
+        changed_.wait(hold, [&] { return cancel_ || held_ == 0 || held_ + cost <= budget_; });
         if (cancel_) return;
-        held_ += size;  // counted from the start of the download
+        held_ += cost;  // counted from the start of the download
         peak_held_ = std::max(peak_held_, held_);
       }
-      Fetched mail{uid, size, {}};
+      Fetched mail{uid, cost, {}, {}};
       if (!imap.fetch(uid, &mail.raw, &err)) {
         std::lock_guard<std::mutex> hold(lock_);
-        held_ -= size;
+        held_ -= cost;
         return stop_with(err);
       }
+      if (parse_) mail.parsed = parse_(mail.raw);
       std::lock_guard<std::mutex> hold(lock_);
       ready_.push_back(std::move(mail));
       changed_.notify_all();

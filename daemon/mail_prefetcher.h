@@ -1,22 +1,25 @@
-// The "fetch" stage running ahead: while intake works on one mail, a second
-// thread downloads the next ones of the cycle over a second IMAP session
-// (kept from cycle to cycle, so it logs in once, not once per cycle),
-// so the server's time to send a mail overlaps ours to make a ticket of the
-// previous one instead of adding to it.
+// The "fetch" and "parse" stages running ahead: while intake works on one
+// mail, a second thread downloads the next ones of the cycle over a second
+// IMAP session (kept from cycle to cycle, so it logs in once, not once per
+// cycle) and parses them, so the server's time to send a mail and ours to
+// decode it overlap the rest of intake (threading, rules, the commit) for
+// the previous one instead of adding to it.
 //
 //   poller:     next() ─▶ intake ─▶ next() ─▶ intake ─▶ ...
-//   prefetcher:  fetch uid 2, 3, ... into a queue, within a byte budget
+//   prefetcher:  fetch + parse uid 2, 3, ... into a queue, within a byte budget
 //
 // It only reads: it never marks, moves or decides anything, so the
 // invariants stay the poller's (daemon/mailbox_poller.h): a mail is marked
 // processed only after intake committed it, in UID order. A mail fetched
 // ahead and never taken (the cycle stopped) is simply dropped.
 //
-// Memory: the raw bytes held at once (mails queued, plus the one the poller
+// Memory: the bytes held at once (mails queued, plus the one the poller
 // took last) stay within `budget_bytes`, or are one mail alone when that
 // mail is larger: the thread starts a download only when the mail's size
-// (RFC822.SIZE, asked first) fits beside what is held. So the peak stays
-// what it was without prefetching, plus at most the budget.
+// (RFC822.SIZE, asked first) fits beside what is held. A mail parsed ahead
+// counts twice its size: its raw bytes, and its decoded text and
+// attachments, which are no larger. So the peak stays what it was without
+// prefetching, plus at most the budget.
 //
 // Any failure on the second connection (it cannot log in, the folder's
 // UIDVALIDITY differs, a fetch fails, a mail is over the size limit) ends
@@ -29,12 +32,16 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "daemon/imap_session.h"
+#include "parser/message.h"
 
 namespace ticketd {
 
@@ -44,12 +51,17 @@ class MailPrefetcher {
   // 64 MiB a cycle may use besides its largest mail (issue 8's bound).
   static constexpr std::size_t kDefaultBudget = 8u << 20;
 
+  // The parse stage, run on the prefetching thread after each download
+  // (MailIntake::parse()); empty: mails are only fetched.
+  using Parse = std::function<Message(std::string_view raw)>;
+
   // Starts the thread, which has `imap` to itself until the destructor
   // returns: selects `folder` and fetches `uids` in order, provided the
-  // folder's UIDVALIDITY is `uidvalidity`. `imap` must outlive this object
-  // and be another session than the poller's.
+  // folder's UIDVALIDITY is `uidvalidity`, and parses each with `parse`.
+  // `imap` must outlive this object and be another session than the
+  // poller's; `parse` must be safe to call from another thread.
   MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity, std::vector<std::uint32_t> uids,
-                 std::size_t budget_bytes = kDefaultBudget);
+                 Parse parse = {}, std::size_t budget_bytes = kDefaultBudget);
   // Stops the download in progress (within about a second) and joins; the
   // session is then the caller's again (a cancelled transfer costs it its
   // connection, which the next call opens anew).
@@ -57,12 +69,13 @@ class MailPrefetcher {
   MailPrefetcher(const MailPrefetcher&) = delete;
   MailPrefetcher& operator=(const MailPrefetcher&) = delete;
 
-  // The next UID of the list, in order: true and its raw bytes in `*raw`
-  // (the previous contents are released), or false when prefetching has
-  // stopped (`*why` says why) and the caller must fetch this UID and the
-  // rest itself. Blocks until the mail is downloaded. Calling next() also
-  // tells the thread the previous mail is done with.
-  bool next(std::uint32_t uid, std::string* raw, std::string* why);
+  // The next UID of the list, in order: true, its raw bytes in `*raw` (the
+  // previous contents are released) and, with a parse stage, the parsed
+  // mail in `*parsed`; or false when prefetching has stopped (`*why` says
+  // why) and the caller must fetch this UID and the rest itself. Blocks
+  // until the mail is downloaded (and parsed). Calling next() also tells the
+  // thread the previous mail is done with.
+  bool next(std::uint32_t uid, std::string* raw, std::optional<Message>* parsed, std::string* why);
 
   // The most raw bytes held at once so far (for tests of the budget).
   std::size_t peak_held_bytes() const;
@@ -70,8 +83,9 @@ class MailPrefetcher {
  private:
   struct Fetched {
     std::uint32_t uid = 0;
-    std::size_t size = 0;  // as the server announced it, counted in held_
+    std::size_t cost = 0;  // its share of held_: the size the server announced, twice if parsed
     std::string raw;
+    std::optional<Message> parsed;
   };
 
   void loop();
@@ -81,13 +95,14 @@ class MailPrefetcher {
   std::string folder_;
   Uidvalidity uidvalidity_;
   std::vector<std::uint32_t> uids_;
+  Parse parse_;
   std::size_t budget_;
 
   mutable std::mutex lock_;
   std::condition_variable changed_;
   std::deque<Fetched> ready_;     // under lock_: fetched, in UID order, not yet taken
   std::size_t held_ = 0;          // under lock_: bytes of ready_ plus the mail taken last
-  std::size_t taken_size_ = 0;    // under lock_: the mail taken last, released at the next next()
+  std::size_t taken_cost_ = 0;    // under lock_: the mail taken last, released at the next next()
   std::size_t peak_held_ = 0;     // under lock_
   bool stopped_ = false;          // under lock_: the thread fetches no more (why_ says why)
   std::atomic<bool> cancel_{false};  // set under lock_: the destructor asks the thread to stop

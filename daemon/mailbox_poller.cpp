@@ -98,16 +98,24 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
   // (daemon/mail_prefetcher.h); if that stops for any reason, this session
   // fetches the rest, with the error handling below.
   std::optional<MailPrefetcher> ahead;
-  if (ahead_imap && uids.size() >= 2) ahead.emplace(*ahead_imap, mailbox.folder, uidvalidity, uids);
+  if (ahead_imap && uids.size() >= 2) {
+    ahead.emplace(*ahead_imap, mailbox.folder, uidvalidity, uids,
+                  [&intake, &clock](std::string_view raw) { return intake.parse(raw, clock()); });
+  }
   std::string raw;
+  std::optional<Message> parsed;
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;
     bool fetched_ahead = false;
+    parsed.reset();
     if (ahead) {
       std::string why;
-      fetched_ahead = ahead->next(uid, &raw, &why);
+      fetched_ahead = ahead->next(uid, &raw, &parsed, &why);
       if (!fetched_ahead) {
-        log.debug("{}: UID {} on: fetched on one connection ({})", mailbox.name, uid, why);
+        // Not an error (the poller's own connection takes over), but slower:
+        // an admin seeing it for every backlog has something to look at.
+        log.info("{}: fetching ahead stopped at UID {}: {}; the rest of this cycle is fetched on one connection",
+                 mailbox.name, uid, why);
         ahead.reset();
       }
     }
@@ -128,7 +136,8 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
       raw = oversized_mail_stand_in(header, imap.max_message_bytes(), mailbox.folder, uid);
     }
     ++run.fetched;
-    IncomingMail mail{mailbox.name, std::move(raw), MailSource{mailbox.name, uidvalidity, uid}, clock()};
+    IncomingMail mail{mailbox.name, std::move(raw), MailSource{mailbox.name, uidvalidity, uid}, clock(),
+                      std::move(parsed)};
     IntakeOutcome outcome;
     try {
       outcome = intake.process(mail, clock());

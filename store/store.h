@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -142,13 +143,29 @@ class Store {
   // fdatasync of the WAL file; see "Durability" above). Throws StoreError.
   void sync_to_disk();
 
-  // This connection never copies the WAL back into the database file (a
-  // checkpoint); another connection to the same file does. For a second
-  // connection that only makes small writes beside a busy one (the
-  // daemon's background sender): two connections checkpointing in turn
-  // doubled the fdatasync calls, and a checkpoint that finds the other
-  // connection reading cannot finish anyway.
-  void leave_checkpoints_to_others();
+  // Checkpoints in another thread (daemon/wal_checkpointer.h): after each
+  // commit on this connection, calls `committed(frames)` with the number of
+  // frames now in the WAL, in the committing thread, and this connection no
+  // longer copies the WAL into the database file (checkpoints) by itself.
+  // SQLite's own automatic checkpoint did, every 1,000 pages, inside the
+  // commit that crossed the mark: on intake's thread, 15% of its time
+  // (issue 8). One exception bounds the WAL: past `catch_up_frames` frames
+  // the commit copies what is left itself. A WAL is written from its start
+  // again only once wholly copied, which a checkpoint on another thread,
+  // chasing a writer that commits without pause, may never achieve.
+  // `committed` must not use this Store; it is called until the Store is
+  // destroyed or this is called again.
+  void on_commit_leave_checkpoints_to(std::function<void(int frames)> committed, int catch_up_frames);
+
+  struct CheckpointResult {
+    // -1 both when another connection was checkpointing (nothing done).
+    int wal_frames = 0;     // frames in the WAL when the checkpoint ended
+    int copied_frames = 0;  // of which copied into the database file
+  };
+  // Copies committed pages from the WAL into the database file, without
+  // waiting for other connections (SQLite's PASSIVE mode: a commit in
+  // progress is neither waited for nor copied). Throws StoreError.
+  CheckpointResult checkpoint();
 
   // --- dedupe --------------------------------------------------------------
   bool uid_processed(std::string_view mailbox, std::uint32_t uidvalidity, std::uint32_t uid) const;
@@ -259,6 +276,8 @@ class Store {
   // Prepared once per statement and reused (store/statement_cache.h);
   // declared after db_ so it is destroyed first.
   std::unique_ptr<StatementCache> statements_;
+  std::function<void(int)> committed_;  // on_commit_leave_checkpoints_to()'s
+  int catch_up_frames_ = 0;             // on_commit_leave_checkpoints_to()'s
 };
 
 // One write transaction; see Store's contract. Move-only. Throws StoreError.

@@ -49,17 +49,17 @@ TEST_CASE("A later bounce saying the customer's mailbox is gone stops automatic 
   Desk desk;
   MailIntake intake(desk.config, *desk.store, desk.templates, nullptr, desk.log);
   std::int64_t now = kMonday0900Utc;
-  IntakeOutcome first = intake.process({"support", customer_mail("c1@customer.example", "Invoice"), {}, now}, now);
+  IntakeOutcome first = intake.process({"support", customer_mail("c1@customer.example", "Invoice"), {}, now, {}}, now);
   REQUIRE(first.kind == IntakeOutcome::Kind::new_ticket);
   auto acks = mails_to_carol(*desk.store);
   REQUIRE(acks.size() == 1);
 
-  IntakeOutcome bounce = intake.process({"support", dsn(acks[0].message_id, "failed", "5.1.1"), {}, now + 60}, now + 60);
+  IntakeOutcome bounce = intake.process({"support", dsn(acks[0].message_id, "failed", "5.1.1"), {}, now + 60, {}}, now + 60);
   CHECK(bounce.kind == IntakeOutcome::Kind::follow_up);
   CHECK(bounce.ticket_number == first.ticket_number);
   CHECK(desk.store->bounced_since("Carol@Customer.Example", now));
 
-  IntakeOutcome second = intake.process({"support", customer_mail("c2@customer.example", "Still wrong"), {}, now + 120},
+  IntakeOutcome second = intake.process({"support", customer_mail("c2@customer.example", "Still wrong"), {}, now + 120, {}},
                                         now + 120);
   CHECK(second.kind == IntakeOutcome::Kind::new_ticket);
   CHECK(mails_to_carol(*desk.store).size() == 1);  // no acknowledgement for the second ticket
@@ -70,13 +70,13 @@ TEST_CASE("A delay notice is recorded but blocks nothing", "[bounce]") {
   Desk desk;
   MailIntake intake(desk.config, *desk.store, desk.templates, nullptr, desk.log);
   std::int64_t now = kMonday0900Utc;
-  intake.process({"support", customer_mail("c1@customer.example", "Invoice"), {}, now}, now);
+  intake.process({"support", customer_mail("c1@customer.example", "Invoice"), {}, now, {}}, now);
   auto acks = mails_to_carol(*desk.store);
   REQUIRE(acks.size() == 1);
-  IntakeOutcome delay = intake.process({"support", dsn(acks[0].message_id, "delayed", "4.4.7"), {}, now + 60}, now + 60);
+  IntakeOutcome delay = intake.process({"support", dsn(acks[0].message_id, "delayed", "4.4.7"), {}, now + 60, {}}, now + 60);
   CHECK(delay.kind == IntakeOutcome::Kind::follow_up);
   CHECK_FALSE(desk.store->bounced_since("carol@customer.example", now));
-  intake.process({"support", customer_mail("c2@customer.example", "Again"), {}, now + 120}, now + 120);
+  intake.process({"support", customer_mail("c2@customer.example", "Again"), {}, now + 120, {}}, now + 120);
   CHECK(mails_to_carol(*desk.store).size() == 2);
 }
 

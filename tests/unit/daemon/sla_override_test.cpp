@@ -54,8 +54,8 @@ TEST_CASE("a VIP's ticket is due within the rule's 30 minutes, another customer'
   MailIntake intake(desk.config, *desk.store, desk.templates, &rules, desk.log);
   const std::int64_t now = kMonday0900Utc;
 
-  auto vip = intake.process({"support", mail_from("ceo@bigcustomer.example", "v1@big"), {}, now}, now);
-  auto other = intake.process({"support", mail_from("joe@small.example", "o1@small"), {}, now}, now);
+  auto vip = intake.process({"support", mail_from("ceo@bigcustomer.example", "v1@big"), {}, now, {}}, now);
+  auto other = intake.process({"support", mail_from("joe@small.example", "o1@small"), {}, now, {}}, now);
 
   CHECK(clock_of(*desk.store, vip.ticket_number, "first_response")->due_at == now + 30 * 60);
   CHECK(clock_of(*desk.store, other.ticket_number, "first_response")->due_at == now + 240 * 60);
@@ -76,7 +76,7 @@ TEST_CASE("a rule's target survives a later change of priority", "[sla][rules]")
   RuleSet rules = vip_rules();
   MailIntake intake(desk.config, *desk.store, desk.templates, &rules, desk.log);
   const std::int64_t now = kMonday0900Utc;
-  auto vip = intake.process({"support", mail_from("ceo@bigcustomer.example", "v1@big"), {}, now}, now);
+  auto vip = intake.process({"support", mail_from("ceo@bigcustomer.example", "v1@big"), {}, now, {}}, now);
 
   auto ticket = *desk.store->ticket_by_number(vip.ticket_number);
   ticket.priority = "urgent";
