@@ -19,9 +19,9 @@
 
 namespace ticketd {
 
-std::string dedupe_key(const std::string& message_id, std::string_view raw) {
+std::string dedupe_key(const std::string& message_id, const std::string& raw_sha256) {
   if (!message_id.empty()) return "mid:" + message_id;
-  return "sha256:" + sha256_hex(raw);
+  return "sha256:" + raw_sha256;
 }
 
 std::string describe(const IntakeOutcome& outcome) {
@@ -55,8 +55,8 @@ MailIntake::MailIntake(const Config& config, Store& store, const TemplateSet& te
                        Log& log)
     : config_(config), store_(store), templates_(templates), rules_(rules), log_(log) {}
 
-Message MailIntake::parse(std::string_view raw, std::int64_t received_at) const {
-  return parse_mail(raw, received_at, config_.limits);
+PreparedMail MailIntake::prepare(std::string_view raw, std::int64_t received_at) const {
+  return {parse_mail(raw, received_at, config_.limits), sha256_hex(raw)};
 }
 
 IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
@@ -69,12 +69,13 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   }
 
   // Stage: parse. Never fails: a broken mail still becomes a ticket.
-  std::optional<Message> parsed_here;
-  if (!mail.parsed) parsed_here = parse(mail.raw, mail.received_at ? mail.received_at : now);
-  const Message& message = mail.parsed ? *mail.parsed : *parsed_here;
+  std::optional<PreparedMail> prepared_here;
+  if (!mail.prepared) prepared_here = prepare(mail.raw, mail.received_at ? mail.received_at : now);
+  const PreparedMail& prepared = mail.prepared ? *mail.prepared : *prepared_here;
+  const Message& message = prepared.message;
 
   // Stage: dedupe by content (the same mail fetched again, or UIDVALIDITY changed).
-  std::string key = dedupe_key(message.message_id, mail.raw);
+  std::string key = dedupe_key(message.message_id, prepared.raw_sha256);
   if (store_.mail_key_known(mail.mailbox, key)) {
     auto transaction = store_.begin();
     auto ticket_id = store_.mail_processed(mail.mailbox, key);
@@ -142,7 +143,8 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   for (const auto& cc : message.cc) {
     if (!is_own_address(config_, cc.address)) transaction.add_participant(ticket.id, cc.address);
   }
-  transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
+  transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments,
+                          prepared.raw_sha256);
   if (!agent.refused.empty()) {
     transaction.add_event(new_event(ticket.id, now, Actor::system("anti-spoofing"), "agent-refused", agent.refused));
   }

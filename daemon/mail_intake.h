@@ -17,6 +17,7 @@
 
 #include "daemon/config.h"
 #include "daemon/log.h"
+#include "daemon/prepared_mail.h"
 #include "parser/message.h"
 #include "store/records.h"
 #include "templates/template_set.h"
@@ -32,9 +33,9 @@ struct IncomingMail {
   std::string raw;      // the mail's bytes, untouched
   std::optional<MailSource> source;  // where on the IMAP server; nothing for `ticketd deliver`
   std::int64_t received_at = 0;
-  // `raw` parsed already (the parse stage run ahead on the fetching thread,
-  // daemon/mail_prefetcher.h), or nothing: process() parses it.
-  std::optional<Message> parsed;
+  // `raw` prepared already (parsed and hashed ahead on the fetching thread,
+  // daemon/mail_prefetcher.h), or nothing: process() prepares it.
+  std::optional<PreparedMail> prepared;
 };
 
 struct IntakeOutcome {
@@ -52,9 +53,10 @@ class MailIntake {
 
   IntakeOutcome process(const IncomingMail& mail, std::int64_t now);
 
-  // The parse stage alone, as process() runs it: reads only the config, so
-  // it may run on another thread than process() (while the config lives).
-  Message parse(std::string_view raw, std::int64_t received_at) const;
+  // The work on the mail's bytes alone, as process() does it (the parse
+  // stage and the raw mail's hash): reads only the config, so it may run on
+  // another thread than process() (while the config lives).
+  PreparedMail prepare(std::string_view raw, std::int64_t received_at) const;
 
   void set_rules(const RuleSet* rules) { rules_ = rules; }
 
@@ -73,7 +75,7 @@ std::string describe(const IntakeOutcome& outcome);
 StoredMessage incoming_message(const Message& message, std::int64_t ticket_id, std::int64_t now);
 
 // The dedupe key of a mail: its Message-ID, or "sha256:<hex>" of the raw
-// bytes when it has none (DESIGN.md invariant 2).
-std::string dedupe_key(const std::string& message_id, std::string_view raw);
+// bytes (`raw_sha256`, hex) when it has none (DESIGN.md invariant 2).
+std::string dedupe_key(const std::string& message_id, const std::string& raw_sha256);
 
 }  // namespace ticketd

@@ -6,12 +6,12 @@
 namespace ticketd {
 
 MailPrefetcher::MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity,
-                               std::vector<std::uint32_t> uids, Parse parse, std::size_t budget_bytes)
+                               std::vector<std::uint32_t> uids, Prepare prepare, std::size_t budget_bytes)
     : imap_(imap),
       folder_(std::move(folder)),
       uidvalidity_(uidvalidity),
       uids_(std::move(uids)),
-      parse_(std::move(parse)),
+      prepare_(std::move(prepare)),
       budget_(budget_bytes),
       thread_([this] { loop(); }) {}
 
@@ -36,7 +36,8 @@ std::size_t MailPrefetcher::peak_held_bytes() const {
   return peak_held_;
 }
 
-bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::optional<Message>* parsed, std::string* why) {
+bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::optional<PreparedMail>* prepared,
+                          std::string* why) {
   std::unique_lock<std::mutex> hold(lock_);
   held_ -= taken_cost_;  // the caller is done with the mail it took last
   taken_cost_ = 0;
@@ -59,7 +60,7 @@ bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::optional<Mes
   taken_cost_ = mail.cost;  // still held until the next call
   hold.unlock();
   *raw = std::move(mail.raw);
-  *parsed = std::move(mail.parsed);
+  *prepared = std::move(mail.prepared);
   return true;
 }
 
@@ -85,7 +86,7 @@ void MailPrefetcher::loop() {
     for (std::size_t i = 0; i < uids_.size(); ++i) {
       const std::uint32_t uid = uids_[i];
       const std::size_t size = sizes[i];
-      const std::size_t cost = parse_ ? 2 * size : size;
+      const std::size_t cost = prepare_ ? 2 * size : size;
       {
         std::unique_lock<std::mutex> hold(lock_);
         // No size: the mail is gone; over the limit: it needs the poller's
@@ -103,7 +104,7 @@ void MailPrefetcher::loop() {
         held_ -= cost;
         return stop_with(err);
       }
-      if (parse_) mail.parsed = parse_(mail.raw);
+      if (prepare_) mail.prepared = prepare_(mail.raw);
       std::lock_guard<std::mutex> hold(lock_);
       ready_.push_back(std::move(mail));
       changed_.notify_all();

@@ -16,7 +16,7 @@
 // Memory: the bytes held at once (mails queued, plus the one the poller
 // took last) stay within `budget_bytes`, or are one mail alone when that
 // mail is larger: the thread starts a download only when the mail's size
-// (RFC822.SIZE, asked first) fits beside what is held. A mail parsed ahead
+// (RFC822.SIZE, asked first) fits beside what is held. A mail prepared ahead
 // counts twice its size: its raw bytes, and its decoded text and
 // attachments, which are no larger. So the peak stays what it was without
 // prefetching, plus at most the budget.
@@ -41,7 +41,7 @@
 #include <vector>
 
 #include "daemon/imap_session.h"
-#include "parser/message.h"
+#include "daemon/prepared_mail.h"
 
 namespace ticketd {
 
@@ -51,17 +51,18 @@ class MailPrefetcher {
   // 64 MiB a cycle may use besides its largest mail (issue 8's bound).
   static constexpr std::size_t kDefaultBudget = 8u << 20;
 
-  // The parse stage, run on the prefetching thread after each download
-  // (MailIntake::parse()); empty: mails are only fetched.
-  using Parse = std::function<Message(std::string_view raw)>;
+  // The parse stage (and the raw mail's hash), run on the prefetching
+  // thread after each download (MailIntake::prepare()); empty: mails are
+  // only fetched.
+  using Prepare = std::function<PreparedMail(std::string_view raw)>;
 
   // Starts the thread, which has `imap` to itself until the destructor
   // returns: selects `folder` and fetches `uids` in order, provided the
-  // folder's UIDVALIDITY is `uidvalidity`, and parses each with `parse`.
+  // folder's UIDVALIDITY is `uidvalidity`, and prepares each with `prepare`.
   // `imap` must outlive this object and be another session than the
-  // poller's; `parse` must be safe to call from another thread.
+  // poller's; `prepare` must be safe to call from another thread.
   MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity, std::vector<std::uint32_t> uids,
-                 Parse parse = {}, std::size_t budget_bytes = kDefaultBudget);
+                 Prepare prepare = {}, std::size_t budget_bytes = kDefaultBudget);
   // Stops the download in progress (within about a second) and joins; the
   // session is then the caller's again (a cancelled transfer costs it its
   // connection, which the next call opens anew).
@@ -70,12 +71,12 @@ class MailPrefetcher {
   MailPrefetcher& operator=(const MailPrefetcher&) = delete;
 
   // The next UID of the list, in order: true, its raw bytes in `*raw` (the
-  // previous contents are released) and, with a parse stage, the parsed
-  // mail in `*parsed`; or false when prefetching has stopped (`*why` says
-  // why) and the caller must fetch this UID and the rest itself. Blocks
-  // until the mail is downloaded (and parsed). Calling next() also tells the
-  // thread the previous mail is done with.
-  bool next(std::uint32_t uid, std::string* raw, std::optional<Message>* parsed, std::string* why);
+  // previous contents are released) and, with a prepare stage, the
+  // prepared mail in `*prepared`; or false when prefetching has stopped
+  // (`*why` says why) and the caller must fetch this UID and the rest
+  // itself. Blocks until the mail is downloaded (and prepared). Calling
+  // next() also tells the thread the previous mail is done with.
+  bool next(std::uint32_t uid, std::string* raw, std::optional<PreparedMail>* prepared, std::string* why);
 
   // The most raw bytes held at once so far (for tests of the budget).
   std::size_t peak_held_bytes() const;
@@ -83,9 +84,9 @@ class MailPrefetcher {
  private:
   struct Fetched {
     std::uint32_t uid = 0;
-    std::size_t cost = 0;  // its share of held_: the size the server announced, twice if parsed
+    std::size_t cost = 0;  // its share of held_: the size the server announced, twice if prepared
     std::string raw;
-    std::optional<Message> parsed;
+    std::optional<PreparedMail> prepared;
   };
 
   void loop();
@@ -95,7 +96,7 @@ class MailPrefetcher {
   std::string folder_;
   Uidvalidity uidvalidity_;
   std::vector<std::uint32_t> uids_;
-  Parse parse_;
+  Prepare prepare_;
   std::size_t budget_;
 
   mutable std::mutex lock_;

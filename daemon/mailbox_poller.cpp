@@ -100,17 +100,17 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
   std::optional<MailPrefetcher> ahead;
   if (ahead_imap && uids.size() >= 2) {
     ahead.emplace(*ahead_imap, mailbox.folder, uidvalidity, uids,
-                  [&intake, &clock](std::string_view raw) { return intake.parse(raw, clock()); });
+                  [&intake, &clock](std::string_view raw) { return intake.prepare(raw, clock()); });
   }
   std::string raw;
-  std::optional<Message> parsed;
+  std::optional<PreparedMail> prepared;
   for (std::uint32_t uid : uids) {
     if (stop_requested()) break;
     bool fetched_ahead = false;
-    parsed.reset();
+    prepared.reset();
     if (ahead) {
       std::string why;
-      fetched_ahead = ahead->next(uid, &raw, &parsed, &why);
+      fetched_ahead = ahead->next(uid, &raw, &prepared, &why);
       if (!fetched_ahead) {
         // Not an error (the poller's own connection takes over), but slower:
         // an admin seeing it for every backlog has something to look at.
@@ -137,7 +137,7 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
     }
     ++run.fetched;
     IncomingMail mail{mailbox.name, std::move(raw), MailSource{mailbox.name, uidvalidity, uid}, clock(),
-                      std::move(parsed)};
+                      std::move(prepared)};
     IntakeOutcome outcome;
     try {
       outcome = intake.process(mail, clock());

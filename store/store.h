@@ -300,9 +300,11 @@ class StoreTransaction {
   // contents (once per SHA-256, those with data only) only when there is no
   // raw mail, since with one they are in it and parse_mail() recovers them.
   // Binds `raw` and the attachment data without copying them.
-  // Returns the message's row id.
+  // `raw_sha256`: the raw mail's SHA-256 in hex when the caller has it
+  // already (intake computes it ahead, daemon/prepared_mail.h); empty, it is
+  // computed here. Returns the message's row id.
   std::int64_t add_message(const StoredMessage& message, std::string_view raw,
-                           const std::vector<Attachment>& attachments);
+                           const std::vector<Attachment>& attachments, std::string_view raw_sha256 = {});
   std::int64_t add_event(const Event& event);
   std::int64_t queue_mail(const OutboxMail& mail);
   // Records that a mail went to `ticket_id` (nullopt: recorded as rejected),

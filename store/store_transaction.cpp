@@ -129,12 +129,12 @@ void StoreTransaction::add_participant(std::int64_t ticket_id, std::string_view 
 }
 
 std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_view raw,
-                                           const std::vector<Attachment>& attachments) {
+                                           const std::vector<Attachment>& attachments, std::string_view raw_sha256) {
   return guarded(store_->path(), "storing a message", [&] {
     auto& db = *store_->db_;
     std::optional<std::int64_t> raw_id;
     if (!raw.empty()) {
-      std::string digest = sha256_hex(raw);
+      const std::string digest = raw_sha256.empty() ? sha256_hex(raw) : std::string(raw_sha256);
       auto insert = statements_->use("INSERT OR IGNORE INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
       insert.bind(1, digest);
       insert.bind(2, static_cast<std::int64_t>(raw.size()));

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "parser/mail_parser.h"
+#include "parser/sha256.h"
 #include "tests/unit/daemon/smtp_imap_live.h"
 
 namespace ticketd {
@@ -74,9 +75,9 @@ TEST_CASE("mails fetched ahead arrive in UID order, byte for byte", "[live][imap
   MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
   for (std::size_t i = 0; i < f.uids.size(); ++i) {
     std::string raw, why;
-    std::optional<Message> parsed;
+    std::optional<PreparedMail> prepared;
     INFO("mail " << i << ": " << why);
-    REQUIRE(ahead.next(f.uids[i], &raw, &parsed, &why));
+    REQUIRE(ahead.next(f.uids[i], &raw, &prepared, &why));
     CHECK(raw == f.raws[i]);
   }
 }
@@ -95,9 +96,9 @@ TEST_CASE("fetching ahead holds no more than its budget, or one large mail alone
     // A slow intake: the thread has every chance to run ahead.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::string raw, why;
-    std::optional<Message> parsed;
+    std::optional<PreparedMail> prepared;
     INFO("mail " << i << ": " << why);
-    REQUIRE(ahead.next(f.uids[i], &raw, &parsed, &why));
+    REQUIRE(ahead.next(f.uids[i], &raw, &prepared, &why));
     CHECK(raw == f.raws[i]);
   }
   CHECK(ahead.peak_held_bytes() >= f.raws[10].size());  // the large mail was fetched, alone
@@ -105,7 +106,7 @@ TEST_CASE("fetching ahead holds no more than its budget, or one large mail alone
   CHECK(ahead.peak_held_bytes() > 2 * f.raws[0].size());  // small ones were queued ahead
 }
 
-TEST_CASE("mails parsed ahead come with their own parse, and count twice against the budget", "[live][imap]") {
+TEST_CASE("mails prepared ahead come with their own parse and hash, and count twice against the budget", "[live][imap]") {
   ImapSession imap(live::imap_account());
   std::vector<std::size_t> sizes(8, 60000);
   sizes.insert(sizes.begin() + 3, 100);
@@ -118,24 +119,25 @@ TEST_CASE("mails parsed ahead come with their own parse, and count twice against
       second, f.name, f.uidvalidity, f.uids,
       [&](std::string_view raw) {
         if (std::this_thread::get_id() != intake_thread) ++parsed_elsewhere;
-        return parse_mail(raw, 1700000000);
+        return PreparedMail{parse_mail(raw, 1700000000), sha256_hex(raw)};
       },
       budget);
   for (std::size_t i = 0; i < f.uids.size(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::string raw, why;
-    std::optional<Message> parsed;
+    std::optional<PreparedMail> prepared;
     INFO("mail " << i << ": " << why);
-    REQUIRE(ahead.next(f.uids[i], &raw, &parsed, &why));
+    REQUIRE(ahead.next(f.uids[i], &raw, &prepared, &why));
     CHECK(raw == f.raws[i]);
-    REQUIRE(parsed);
+    REQUIRE(prepared);
     const Message expected = parse_mail(f.raws[i], 1700000000);
-    CHECK(parsed->subject == expected.subject);
-    CHECK(parsed->message_id == expected.message_id);
-    CHECK(parsed->body == expected.body);
+    CHECK(prepared->message.subject == expected.subject);
+    CHECK(prepared->message.message_id == expected.message_id);
+    CHECK(prepared->message.body == expected.body);
+    CHECK(prepared->raw_sha256 == sha256_hex(f.raws[i]));
   }
   CHECK(parsed_elsewhere == static_cast<int>(f.uids.size()));
-  // A 60 KB mail parsed ahead costs 120 KB of the 200 KB: never two at once.
+  // A 60 KB mail prepared ahead costs 120 KB of the 200 KB: never two at once.
   std::size_t largest = 0;
   for (const auto& raw : f.raws) largest = std::max(largest, raw.size());
   CHECK(ahead.peak_held_bytes() <= 2 * largest + 2 * f.raws[3].size());
@@ -150,9 +152,9 @@ TEST_CASE("the session fetching ahead logs in once for many cycles", "[live][ima
     MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
     for (std::size_t i = 0; i < f.uids.size(); ++i) {
       std::string raw, why;
-      std::optional<Message> parsed;
+      std::optional<PreparedMail> prepared;
       INFO("cycle " << cycle << ", mail " << i << ": " << why);
-      REQUIRE(ahead.next(f.uids[i], &raw, &parsed, &why));
+      REQUIRE(ahead.next(f.uids[i], &raw, &prepared, &why));
       CHECK(raw == f.raws[i]);
     }
   }
@@ -165,8 +167,8 @@ TEST_CASE("when the folder was recreated, fetching ahead stops and says so", "[l
   ImapSession second(live::imap_account());
   MailPrefetcher ahead(second, f.name, f.uidvalidity + 1, f.uids);
   std::string raw, why;
-  std::optional<Message> parsed;
-  CHECK_FALSE(ahead.next(f.uids[0], &raw, &parsed, &why));
+  std::optional<PreparedMail> prepared;
+  CHECK_FALSE(ahead.next(f.uids[0], &raw, &prepared, &why));
   CHECK_THAT(why, Catch::Contains("UIDVALIDITY"));
 }
 
@@ -179,10 +181,10 @@ TEST_CASE("a mail someone moved away meanwhile stops fetching ahead at that mail
   ImapSession second(live::imap_account());
   MailPrefetcher ahead(second, f.name, f.uidvalidity, f.uids);
   std::string raw, why;
-  std::optional<Message> parsed;
-  REQUIRE(ahead.next(f.uids[0], &raw, &parsed, &why));
+  std::optional<PreparedMail> prepared;
+  REQUIRE(ahead.next(f.uids[0], &raw, &prepared, &why));
   CHECK(raw == f.raws[0]);
-  CHECK_FALSE(ahead.next(f.uids[1], &raw, &parsed, &why));
+  CHECK_FALSE(ahead.next(f.uids[1], &raw, &prepared, &why));
   CHECK_THAT(why, Catch::Contains("UID " + std::to_string(f.uids[1])));
 }
 
