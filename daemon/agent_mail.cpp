@@ -350,8 +350,13 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
       options.cc.push_back(Address{"", address});
     }
     // Files the agent attached go to the customer; inline parts (Outlook's
-    // signature logos, referenced by a Content-ID in HTML we do not send) do not.
-    for (const auto& attachment : message.attachments) {
+    // signature logos, referenced by a Content-ID in HTML we do not send) do
+    // not. Intake keeps no decoded copy (MailIntake::prepare()), so they are
+    // decoded again from the raw mail, which holds them.
+    const bool has_files = std::any_of(message.attachments.begin(), message.attachments.end(),
+                                       [](const Attachment& a) { return !a.is_inline && a.data.empty() && a.size > 0; });
+    const Message decoded = has_files ? parse_mail(mail.raw, now, config_.limits) : Message{};
+    for (const auto& attachment : (has_files ? decoded : message).attachments) {
       if (!attachment.is_inline) options.attachments.push_back(attachment);
     }
     TicketMailRequest request{"reply", "agent_reply", "", Address{ticket.requester_name, ticket.requester_address},

@@ -52,7 +52,9 @@ struct OutboxConfig {
   std::int64_t first_retry_seconds = 30;  // doubled each attempt, with jitter
   std::int64_t max_retry_seconds = 3600;
   // Mails read from the outbox at a time: the background sender reads
-  // batch after batch while intake runs; the cycle's last pass sends one.
+  // batch after batch while intake runs; the cycle's last pass sends one,
+  // and after a full one the daemon's next cycle starts at once (`run
+  // --once` sends batches until nothing is due).
   std::size_t batch = 100;
 };
 

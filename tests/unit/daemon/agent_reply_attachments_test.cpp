@@ -1,0 +1,69 @@
+// An agent's files reach the customer (issue 6): intake keeps no decoded
+// copy of a mail's attachments (MailIntake::prepare(); the raw mail holds
+// them), so the agent stage decodes them again before sending them on.
+#include <catch2/catch.hpp>
+
+#include "daemon/mail_intake.h"
+#include "daemon/reply_tokens.h"
+#include "parser/mail_parser.h"
+#include "tests/unit/daemon/lifecycle_fixture.h"
+
+using namespace ticketd;
+using ticketd::testing::Desk;
+using ticketd::testing::kMonday0900Utc;
+
+namespace {
+
+std::string base64(const std::string& bytes) {
+  static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+    out += digits[(n >> 18) & 63];
+    out += digits[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? digits[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? digits[n & 63] : '=';
+    if (out.size() % 78 == 76) out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a file an agent attaches to a reply reaches the customer byte for byte", "[agent-mail]") {
+  Desk desk;
+  desk.config.security.secret = "0123456789abcdef0123456789abcdef";
+  const std::int64_t now = kMonday0900Utc;
+  Ticket ticket = desk.open_ticket(now);
+  std::string pdf = "%PDF-1.4\n";
+  for (int i = 0; i < 3000; ++i) pdf += static_cast<char>(i * 7 % 256);
+  const std::string to = agent_reply_address(Signer(desk.config.security.secret), "support@example.com",
+                                             ticket.number, "alice");
+  const std::string raw =
+      "From: Alice <alice@agents.example.com>\r\nTo: " + to +
+      "\r\nSubject: Re: Invoice is wrong\r\nMessage-ID: <reply1@agents.example.com>\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+      "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe corrected invoice is attached.\r\n"
+      "--b1\r\nContent-Type: application/pdf; name=\"invoice.pdf\"\r\n"
+      "Content-Disposition: attachment; filename=\"invoice.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+      base64(pdf) + "\r\n--b1--\r\n";
+
+  MailIntake intake(desk.config, *desk.store, desk.templates, nullptr, desk.log);
+  // As the fetching thread hands it over: prepared ahead, without the
+  // decoded attachment.
+  PreparedMail prepared = intake.prepare(raw, now);
+  REQUIRE(prepared.message.attachments.size() == 1);
+  CHECK(prepared.message.attachments[0].data.empty());
+  CHECK(prepared.message.attachments[0].size == pdf.size());
+  intake.process({"support", raw, std::nullopt, now, std::move(prepared)}, now + 60);
+
+  auto to_customer = desk.mail_to("carol@customer.example");
+  REQUIRE(to_customer.size() == 1);
+  Message sent = parse_mail(to_customer[0].data, now);
+  CHECK(sent.reply.find("The corrected invoice is attached.") != std::string::npos);
+  REQUIRE(sent.attachments.size() == 1);
+  CHECK(sent.attachments[0].filename == "invoice.pdf");
+  CHECK(sent.attachments[0].data == pdf);
+}
