@@ -5,32 +5,13 @@
 
 #include "daemon/mail_intake.h"
 #include "daemon/reply_tokens.h"
+#include "parser/body_encoder.h"
 #include "parser/mail_parser.h"
 #include "tests/unit/daemon/lifecycle_fixture.h"
 
 using namespace ticketd;
 using ticketd::testing::Desk;
 using ticketd::testing::kMonday0900Utc;
-
-namespace {
-
-std::string base64(const std::string& bytes) {
-  static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
-    out += digits[(n >> 18) & 63];
-    out += digits[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? digits[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? digits[n & 63] : '=';
-    if (out.size() % 78 == 76) out += "\r\n";
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("a file an agent attaches to a reply reaches the customer byte for byte", "[agent-mail]") {
   Desk desk;
@@ -48,7 +29,7 @@ TEST_CASE("a file an agent attaches to a reply reaches the customer byte for byt
       "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe corrected invoice is attached.\r\n"
       "--b1\r\nContent-Type: application/pdf; name=\"invoice.pdf\"\r\n"
       "Content-Disposition: attachment; filename=\"invoice.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-      base64(pdf) + "\r\n--b1--\r\n";
+      encode_base64_lines(pdf) + "\r\n--b1--\r\n";
 
   MailIntake intake(desk.config, *desk.store, desk.templates, nullptr, desk.log);
   // As the fetching thread hands it over: prepared ahead, without the
