@@ -111,7 +111,7 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
     if (ahead) {
       // next() hands the budget the last mail held back to the fetching
       // thread, so that mail's bytes must be gone first: a 14 MB mail and
-      // the next 8 MiB fetched would otherwise be in memory at once.
+      // the next budget's worth fetched would otherwise be in memory at once.
       std::string().swap(raw);
       std::string why;
       fetched_ahead = ahead->next(uid, &raw, &prepared, &why);
