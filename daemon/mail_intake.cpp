@@ -66,12 +66,27 @@ PreparedMail MailIntake::prepare(std::string_view raw, std::int64_t received_at)
   return prepared;
 }
 
+// A mail taken already comes back when the server never heard it was done:
+// the process or the system stopped between commit and marking. After a
+// system crash, the commit may have reached the disk without the raw mail's
+// bytes in the mail log (store/store.h, raw_mail_intact()); the server's copy
+// is then the only one left, so it is kept again before the mail is marked.
+void MailIntake::keep_raw_mail_whole(const IncomingMail& mail, const std::string& raw_sha256) {
+  if (mail.raw.empty() || store_.raw_mail_intact(raw_sha256)) return;
+  auto transaction = store_.begin();
+  transaction.rewrite_raw_mail(mail.raw, raw_sha256);
+  transaction.commit();
+  log_.warning("{}: the stored copy of a mail taken already (SHA-256 {}) was cut short or damaged, as by a crash "
+               "of the system: kept again from the server's copy", mail.mailbox, raw_sha256);
+}
+
 IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   const MailboxConfig* mailbox = config_.mailbox(mail.mailbox);
   if (!mailbox) throw std::invalid_argument(fmt::format("unknown mailbox \"{}\"", mail.mailbox));
 
   // Stage: dedupe by IMAP position (a crash after commit, before marking).
   if (mail.source && store_.uid_processed(mail.source->mailbox, mail.source->uidvalidity, mail.source->uid)) {
+    keep_raw_mail_whole(mail, mail.prepared ? mail.prepared->raw_sha256 : sha256_hex(mail.raw));
     return {IntakeOutcome::Kind::duplicate, 0, "already processed (same UIDVALIDITY and UID)"};
   }
 
@@ -84,6 +99,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   // Stage: dedupe by content (the same mail fetched again, or UIDVALIDITY changed).
   std::string key = dedupe_key(message.message_id, prepared.raw_sha256);
   if (store_.mail_key_known(mail.mailbox, key)) {
+    keep_raw_mail_whole(mail, prepared.raw_sha256);
     auto transaction = store_.begin();
     auto ticket_id = store_.mail_processed(mail.mailbox, key);
     transaction.record_processed(mail.source, mail.mailbox, key, ticket_id, now);

@@ -61,6 +61,8 @@ class MailIntake {
   void set_rules(const RuleSet* rules) { rules_ = rules; }
 
  private:
+  void keep_raw_mail_whole(const IncomingMail& mail, const std::string& raw_sha256);
+
   const Config& config_;
   Store& store_;
   const TemplateSet& templates_;

@@ -294,6 +294,13 @@ CREATE TRIGGER search_message_insert AFTER INSERT ON messages
             new.ticket_id, new.id);
 END;
 )sql"},
+      {9, R"sql(
+-- Raw mails in the store's mail log (store/mail_log.h): the file number and
+-- offset of the bytes; `bytes` is then empty. Rows written before keep their
+-- bytes here (log_file NULL), as do stores without a file (in memory).
+ALTER TABLE raw_mails ADD COLUMN log_file INTEGER;
+ALTER TABLE raw_mails ADD COLUMN log_offset INTEGER;
+)sql"},
   };
   return migrations;
 }

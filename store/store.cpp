@@ -68,6 +68,11 @@ Store::Store(const std::string& path) : path_(path) {
                                    "file system)", path));
     }
     statements_ = std::make_unique<StatementCache>(*db_);
+    // The absolute name SQLite resolved, so a later chdir changes nothing;
+    // empty for a database in memory, which keeps raw mails in itself.
+    if (const char* main_file = sqlite3_db_filename(db_->getHandle(), "main"); main_file && *main_file) {
+      mail_log_ = std::make_unique<MailLog>(std::string(main_file) + "-mails");
+    }
     sqlite3_busy_handler(db_->getHandle(), &wait_for_write_lock, nullptr);
     db_->exec("PRAGMA journal_mode=WAL");
     // NORMAL is durable in WAL mode against process crashes (kill -9); an
@@ -115,6 +120,9 @@ int Store::schema_version() const {
 StoreTransaction Store::begin() { return StoreTransaction(*this); }
 
 void Store::sync_to_disk() {
+  // The mail log first: once the WAL is on the disk, so must be the bytes
+  // its commits name.
+  if (std::string err; mail_log_ && !mail_log_->sync(&err)) throw StoreError(fmt::format("{}: {}", path_, err));
   // The WAL file holds every commit not yet checkpointed, appended in
   // order, and a checkpoint syncs the database file before it reuses the
   // WAL; so syncing the WAL file's data makes all commits durable. fsync
@@ -358,9 +366,32 @@ std::vector<std::string> Store::participants_of(std::int64_t ticket_id) const {
 
 std::string Store::raw_mail_of(std::int64_t message_row_id) const {
   return guarded(path_, "reading a raw mail", [&] {
-    auto q = statements_->use("SELECT r.bytes FROM messages m JOIN raw_mails r ON r.id = m.raw_mail_id WHERE m.id=?");
+    auto q = statements_->use("SELECT r.bytes, r.log_file, r.log_offset, r.size, r.sha256 FROM messages m "
+                              "JOIN raw_mails r ON r.id = m.raw_mail_id WHERE m.id=?");
     q.bind(1, message_row_id);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+    if (!q.executeStep()) return std::string();
+    if (q.getColumn(1).isNull()) return q.getColumn(0).getString();
+    if (!mail_log_) {
+      throw StoreError(fmt::format("{}: message {}: its raw mail is in a mail log, which a store in memory "
+                                   "does not have", path_, message_row_id));
+    }
+    std::string bytes, err;
+    MailLogPlace place{q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), 0};
+    if (!mail_log_->read(place, q.getColumn(3).getInt64(), q.getColumn(4).getString(), &bytes, &err)) {
+      throw StoreError(fmt::format("{}: message {}: {}", path_, message_row_id, err));
+    }
+    return bytes;
+  });
+}
+
+bool Store::raw_mail_intact(std::string_view sha256_hex) const {
+  return guarded(path_, "reading a raw mail", [&] {
+    auto q = statements_->use("SELECT log_file, log_offset, size FROM raw_mails WHERE sha256=?");
+    q.bind(1, std::string(sha256_hex));
+    if (!q.executeStep() || q.getColumn(0).isNull() || !mail_log_) return true;
+    std::string bytes, err;
+    MailLogPlace place{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), 0};
+    return mail_log_->read(place, q.getColumn(2).getInt64(), sha256_hex, &bytes, &err);
   });
 }
 

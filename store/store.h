@@ -19,6 +19,11 @@
 //    calls sync_to_disk(), once for a whole batch of commits. That is one
 //    fdatasync per batch where synchronous=FULL would cost one per mail
 //    (issue 8), with the same guarantee at the point that matters.
+//  - Raw mails: a store in a file keeps each raw mail once (by SHA-256) in
+//    its mail log, append-only files in the folder `<database>-mails`
+//    (store/mail_log.h), written inside the transaction that names them and
+//    cut off again when it does not commit. Back up the database and that
+//    folder together. A store in memory keeps them in the database.
 //  - Reads outside a transaction see the last committed state.
 //  - Every failure of the database (disk full, read-only file, corrupt file,
 //    locked past the busy timeout) throws StoreError with a message that
@@ -38,6 +43,7 @@
 
 #include "parser/message.h"
 #include "store/lifecycle_records.h"
+#include "store/mail_log.h"
 #include "store/records.h"
 
 namespace SQLite {
@@ -140,7 +146,8 @@ class Store {
   StoreTransaction begin();
 
   // Waits until every transaction committed so far is on the disk (one
-  // fdatasync of the WAL file; see "Durability" above). Throws StoreError.
+  // fdatasync of the mail log's file, then of the WAL file; see "Durability"
+  // above). Throws StoreError.
   void sync_to_disk();
 
   // Checkpoints in another thread (daemon/wal_checkpointer.h): after each
@@ -190,8 +197,16 @@ class Store {
   std::vector<AttachmentRecord> attachments_of(std::int64_t message_row_id) const;
   std::vector<Event> events_of(std::int64_t ticket_id) const;
   std::vector<std::string> participants_of(std::int64_t ticket_id) const;
-  // The raw bytes of an incoming message, empty when it has none.
+  // The raw bytes of an incoming message, empty when it has none. Throws
+  // StoreError when they are in the mail log and cannot be read back whole.
   std::string raw_mail_of(std::int64_t message_row_id) const;
+  // False only when the store holds a raw mail with this SHA-256 in its mail
+  // log and cannot read it back whole: an OS crash or power loss wrote the
+  // commit naming it to the disk but not the bytes (a commit's WAL pages and
+  // the log's may reach the disk in either order until sync_to_disk()).
+  // Intake asks when a mail turns out to be taken already, and if so writes
+  // it again (StoreTransaction::rewrite_raw_mail()): the server still has it.
+  bool raw_mail_intact(std::string_view sha256_hex) const;
 
   // --- assignment ------------------------------------------------------------
   struct AgentLoad {
@@ -278,6 +293,7 @@ class Store {
   std::unique_ptr<StatementCache> statements_;
   std::function<void(int)> committed_;  // on_commit_leave_checkpoints_to()'s
   int catch_up_frames_ = 0;             // on_commit_leave_checkpoints_to()'s
+  std::unique_ptr<MailLog> mail_log_;   // null for a store in memory
 };
 
 // One write transaction; see Store's contract. Move-only. Throws StoreError.
@@ -305,6 +321,9 @@ class StoreTransaction {
   // computed here. Returns the message's row id.
   std::int64_t add_message(const StoredMessage& message, std::string_view raw,
                            const std::vector<Attachment>& attachments, std::string_view raw_sha256 = {});
+  // Appends `raw` to the mail log again and points its row (by SHA-256) at
+  // the new copy; see Store::raw_mail_intact().
+  void rewrite_raw_mail(std::string_view raw, std::string_view sha256_hex);
   std::int64_t add_event(const Event& event);
   std::int64_t queue_mail(const OutboxMail& mail);
   // Records that a mail went to `ticket_id` (nullopt: recorded as rejected),
@@ -341,9 +360,14 @@ class StoreTransaction {
  private:
   friend class Store;
   StoreTransaction(Store& store);
+  // Appends the raw mail to the store's mail log, remembering the first
+  // place appended to, to cut it off again if this does not commit.
+  MailLogPlace append_raw_mail(std::string_view raw, std::string_view sha256_hex);
   Store* store_;
   StatementCache* statements_;  // the store's
-  std::unique_ptr<SQLite::Transaction> transaction_;
+  std::unique_ptr<SQLite::Transaction> transaction_;  // null once moved from
+  std::optional<MailLogPlace> first_appended_;
+  bool committed_ = false;
 };
 
 }  // namespace ticketd

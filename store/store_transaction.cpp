@@ -42,7 +42,32 @@ StoreTransaction::StoreTransaction(Store& store) : store_(&store), statements_(s
 
 StoreTransaction::StoreTransaction(StoreTransaction&&) noexcept = default;
 
-StoreTransaction::~StoreTransaction() = default;
+StoreTransaction::~StoreTransaction() {
+  // Before the SQLite transaction (a member) rolls back: the write lock that
+  // keeps other appenders out of the mail log is still held.
+  if (transaction_ && !committed_ && first_appended_) store_->mail_log_->truncate_to(*first_appended_);
+}
+
+MailLogPlace StoreTransaction::append_raw_mail(std::string_view raw, std::string_view sha256_hex) {
+  MailLogPlace place;
+  if (std::string err; !store_->mail_log_->append(raw, sha256_hex, &place, &err)) {
+    throw StoreError(fmt::format("{}: storing a message: {}", store_->path(), err));
+  }
+  if (!first_appended_) first_appended_ = place;
+  return place;
+}
+
+void StoreTransaction::rewrite_raw_mail(std::string_view raw, std::string_view sha256_hex) {
+  if (!store_->mail_log_) return;  // in memory: raw mails are in the database
+  MailLogPlace place = append_raw_mail(raw, sha256_hex);
+  guarded(store_->path(), "storing a raw mail again", [&] {
+    auto q = statements_->use("UPDATE raw_mails SET log_file=?, log_offset=?, bytes=X'' WHERE sha256=?");
+    q.bind(1, place.file);
+    q.bind(2, place.offset);
+    q.bind(3, std::string(sha256_hex));
+    q.exec();
+  });
+}
 
 Ticket StoreTransaction::create_ticket(Ticket ticket) {
   guarded(store_->path(), "creating a ticket", [&] {
@@ -135,18 +160,28 @@ std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_v
     std::optional<std::int64_t> raw_id;
     if (!raw.empty()) {
       const std::string digest = raw_sha256.empty() ? sha256_hex(raw) : std::string(raw_sha256);
-      auto insert = statements_->use("INSERT OR IGNORE INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
-      insert.bind(1, digest);
-      insert.bind(2, static_cast<std::int64_t>(raw.size()));
-      // No copy: SQLite reads the mail straight from the caller's buffer.
-      insert.bind_blob_no_copy(3, raw);
-      if (insert.exec() == 1) {
-        raw_id = db.getLastInsertRowid();
-      } else {  // the same bytes are stored already (a mail delivered twice)
-        auto find = statements_->use("SELECT id FROM raw_mails WHERE sha256=?");
-        find.bind(1, digest);
-        find.executeStep();
+      auto find = statements_->use("SELECT id FROM raw_mails WHERE sha256=?");
+      find.bind(1, digest);
+      if (find.executeStep()) {  // the same bytes are stored already (a mail delivered twice)
         raw_id = find.getColumn(0).getInt64();
+      } else if (store_->mail_log_) {
+        MailLogPlace place = append_raw_mail(raw, digest);
+        auto insert = statements_->use(
+            "INSERT INTO raw_mails (sha256, size, bytes, log_file, log_offset) VALUES (?, ?, X'', ?, ?)");
+        insert.bind(1, digest);
+        insert.bind(2, static_cast<std::int64_t>(raw.size()));
+        insert.bind(3, place.file);
+        insert.bind(4, place.offset);
+        insert.exec();
+        raw_id = db.getLastInsertRowid();
+      } else {
+        auto insert = statements_->use("INSERT INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
+        insert.bind(1, digest);
+        insert.bind(2, static_cast<std::int64_t>(raw.size()));
+        // No copy: SQLite reads the mail straight from the caller's buffer.
+        insert.bind_blob_no_copy(3, raw);
+        insert.exec();
+        raw_id = db.getLastInsertRowid();
       }
     }
     auto q = statements_->use("INSERT INTO messages (ticket_id, direction, author_kind, author_name, message_id, "
@@ -277,6 +312,7 @@ void StoreTransaction::record_assignment(std::string_view agent, std::string_vie
 
 void StoreTransaction::commit() {
   guarded(store_->path(), "committing", [&] { transaction_->commit(); });
+  committed_ = true;
 }
 
 

@@ -11,7 +11,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from mailservers import MailServers, dovecot_processes, encode_mutf7, decode_mutf7  # noqa: E402
+from mailservers import (MailServers, dovecot_processes, encode_mutf7, decode_mutf7,  # noqa: E402
+                         _parent_death_signal)
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness", "mailservers.py")
 
@@ -162,9 +163,12 @@ class MailServersScript:
     """`mailservers.py --users ...` run as a person would, in the background."""
 
     def __enter__(self):
+        # SIGTERM to the script if this test process dies (ctest's timeout
+        # kills it): otherwise the script outlives it holding ctest's stderr,
+        # and ctest waits for it past its own timeout (seen once, 2026-11-22).
         self.process = subprocess.Popen(
             [sys.executable, HARNESS, "--users", "support,alice"],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, text=True, preexec_fn=_parent_death_signal)
         lines = []
         for line in self.process.stdout:
             lines.append(line)

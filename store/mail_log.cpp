@@ -1,0 +1,225 @@
+// MailLog: see store/mail_log.h.
+#include "store/mail_log.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "parser/sha256.h"
+
+namespace ticketd {
+
+namespace {
+
+// What the system said, in words an admin acts on.
+std::string reason(int error) {
+  if (error == ENOSPC || error == EDQUOT) return fmt::format("the disk is full ({})", std::strerror(error));
+  return std::strerror(error);
+}
+
+// The number in a file name of this log ("000042.mails" -> 42), 0 otherwise.
+std::int64_t file_number(const char* name) {
+  std::int64_t number = 0;
+  int digits = 0;
+  for (; name[digits] >= '0' && name[digits] <= '9'; ++digits) number = number * 10 + (name[digits] - '0');
+  return digits == 6 && std::strcmp(name + digits, ".mails") == 0 ? number : 0;
+}
+
+// pwritev until every byte of `parts` is written at `offset` (a write may be
+// cut short by a signal or a nearly full disk; the rest is tried again and
+// then fails with the reason).
+bool write_all_at(int fd, iovec* parts, int count, off_t offset, int* error) {
+  while (count > 0) {
+    ssize_t written = ::pwritev(fd, parts, count, offset);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      *error = errno;
+      return false;
+    }
+    if (written == 0) {
+      *error = ENOSPC;
+      return false;
+    }
+    offset += written;
+    auto left = static_cast<std::size_t>(written);
+    while (count > 0 && left >= parts->iov_len) {
+      left -= parts->iov_len;
+      ++parts;
+      --count;
+    }
+    if (count > 0) {
+      parts->iov_base = static_cast<char*>(parts->iov_base) + left;
+      parts->iov_len -= left;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+MailLog::MailLog(std::string folder, std::int64_t file_bytes) : folder_(std::move(folder)), file_bytes_(file_bytes) {}
+
+MailLog::~MailLog() { close_current(); }
+
+std::string MailLog::file_name(std::int64_t file) const { return fmt::format("{}/{:06}.mails", folder_, file); }
+
+void MailLog::close_current() noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  current_ = 0;
+}
+
+// Opens (creating it when it does not exist) file `number` for appends.
+bool MailLog::start_file(std::int64_t number, std::string* err) {
+  const std::string name = file_name(number);
+  int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd >= 0) {
+    folder_unsynced_ = true;  // the new name must reach the disk too
+  } else if (errno == EEXIST) {
+    fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC);
+  }
+  if (fd < 0) {
+    *err = fmt::format("{}: cannot open to keep raw mail: {}", name, reason(errno));
+    return false;
+  }
+  fd_ = fd;
+  current_ = number;
+  return true;
+}
+
+bool MailLog::open_newest(std::string* err) {
+  if (::mkdir(folder_.c_str(), 0750) != 0 && errno != EEXIST) {
+    *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
+    return false;
+  }
+  DIR* dir = ::opendir(folder_.c_str());
+  if (!dir) {
+    *err = fmt::format("{}: cannot read the folder of raw mail: {}", folder_, reason(errno));
+    return false;
+  }
+  std::int64_t newest = 1;
+  while (const dirent* entry = ::readdir(dir)) newest = std::max(newest, file_number(entry->d_name));
+  ::closedir(dir);
+  return start_file(newest, err);
+}
+
+bool MailLog::append(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err) {
+  // Another process (holding the write lock before us) may have started a
+  // newer file: appends always go to the newest.
+  if (fd_ >= 0) {
+    struct stat next {};
+    if (::stat(file_name(current_ + 1).c_str(), &next) == 0) {
+      if (!sync(err)) return false;
+      close_current();
+    }
+  }
+  if (fd_ < 0 && !open_newest(err)) return false;
+
+  struct stat now {};
+  if (::fstat(fd_, &now) != 0) {
+    *err = fmt::format("{}: cannot read its size: {}", file_name(current_), reason(errno));
+    return false;
+  }
+  if (now.st_size >= file_bytes_) {
+    // Full: later mails go to a new file, and this one's last records reach
+    // the disk now, since sync() only knows the open file.
+    if (!sync(err)) return false;
+    const std::int64_t next = current_ + 1;
+    close_current();
+    if (!start_file(next, err)) return false;
+    return append(raw, sha256_hex, place, err);
+  }
+
+  std::string header = fmt::format("ticketd-mail {} {}\r\n", raw.size(), sha256_hex);
+  char end[] = "\r\n";
+  iovec parts[3] = {{header.data(), header.size()},
+                    {const_cast<char*>(raw.data()), raw.size()},
+                    {end, 2}};
+  int error = 0;
+  if (!write_all_at(fd_, parts, 3, now.st_size, &error)) {
+    // Nothing half-written stays behind for the next record to follow.
+    (void)!::ftruncate(fd_, now.st_size);
+    *err = fmt::format("{}: cannot write the raw mail: {}", file_name(current_), reason(error));
+    return false;
+  }
+  unsynced_ = true;
+  place->file = current_;
+  place->record_start = now.st_size;
+  place->offset = now.st_size + static_cast<std::int64_t>(header.size());
+  return true;
+}
+
+void MailLog::truncate_to(const MailLogPlace& first) noexcept {
+  if (fd_ >= 0 && first.file == current_) (void)!::ftruncate(fd_, first.record_start);
+}
+
+bool MailLog::sync(std::string* err) {
+  if (unsynced_ && fd_ >= 0) {
+    if (::fdatasync(fd_) != 0) {
+      *err = fmt::format("{}: cannot sync the raw mail to disk: {}", file_name(current_), reason(errno));
+      return false;
+    }
+  }
+  unsynced_ = false;
+  if (folder_unsynced_) {
+    int dir = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0 || ::fsync(dir) != 0) {
+      int saved = errno;
+      if (dir >= 0) ::close(dir);
+      *err = fmt::format("{}: cannot sync the folder of raw mail to disk: {}", folder_, reason(saved));
+      return false;
+    }
+    ::close(dir);
+    folder_unsynced_ = false;
+  }
+  return true;
+}
+
+bool MailLog::read(const MailLogPlace& place, std::int64_t size, std::string_view sha256_hex, std::string* bytes,
+                   std::string* err) const {
+  const std::string name = file_name(place.file);
+  int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = fmt::format("{}: cannot open to read a raw mail: {}", name, reason(errno));
+    return false;
+  }
+  bytes->resize(static_cast<std::size_t>(size));
+  std::size_t done = 0;
+  int error = 0;
+  while (done < bytes->size()) {
+    ssize_t got = ::pread(fd, bytes->data() + done, bytes->size() - done, place.offset + static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) error = errno;
+    if (got <= 0) break;  // an error, or the end of the file
+    done += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  if (done < bytes->size()) {
+    *err = error != 0
+               ? fmt::format("{}: cannot read the raw mail at offset {}: {}", name, place.offset, reason(error))
+               : fmt::format("{}: the raw mail at offset {} ({} bytes) is cut short after {} bytes: the file "
+                             "lost its end (a crash of the system before it reached the disk?)",
+                             name, place.offset, size, done);
+    bytes->clear();
+    return false;
+  }
+  if (ticketd::sha256_hex(*bytes) != sha256_hex) {
+    *err = fmt::format("{}: the raw mail at offset {} ({} bytes) does not match its SHA-256 {}: the file was "
+                       "damaged or changed",
+                       name, place.offset, size, sha256_hex);
+    bytes->clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ticketd
