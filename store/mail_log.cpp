@@ -66,7 +66,21 @@ bool write_all_at(int fd, iovec* parts, int count, off_t offset, int* error) {
 
 }  // namespace
 
-MailLog::MailLog(std::string folder, std::int64_t file_bytes) : folder_(std::move(folder)), file_bytes_(file_bytes) {}
+MailLog::MailLog(std::string folder, std::string owner_from, std::int64_t file_bytes)
+    : folder_(std::move(folder)), owner_from_(std::move(owner_from)), file_bytes_(file_bytes) {}
+
+// Best effort: a failure leaves root's ownership, which the daemon's error
+// ("Permission denied", naming the file) then tells the admin about.
+void MailLog::give_to_owner(int fd, const std::string& path) const noexcept {
+  struct stat model {};
+  if (owner_from_.empty() || ::geteuid() != 0 || ::stat(owner_from_.c_str(), &model) != 0) return;
+  if (model.st_uid == 0 && model.st_gid == 0) return;
+  if (fd >= 0) {
+    (void)!::fchown(fd, model.st_uid, model.st_gid);
+  } else {
+    (void)!::chown(path.c_str(), model.st_uid, model.st_gid);
+  }
+}
 
 MailLog::~MailLog() { close_current(); }
 
@@ -84,6 +98,7 @@ bool MailLog::start_file(std::int64_t number, std::string* err) {
   int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd >= 0) {
     folder_unsynced_ = true;  // the new name must reach the disk too
+    give_to_owner(fd, name);
   } else if (errno == EEXIST) {
     fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC);
   }
@@ -97,7 +112,9 @@ bool MailLog::start_file(std::int64_t number, std::string* err) {
 }
 
 bool MailLog::open_newest(std::string* err) {
-  if (::mkdir(folder_.c_str(), 0750) != 0 && errno != EEXIST) {
+  if (::mkdir(folder_.c_str(), 0750) == 0) {
+    give_to_owner(-1, folder_);
+  } else if (errno != EEXIST) {
     *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
     return false;
   }

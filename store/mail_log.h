@@ -55,8 +55,12 @@ class MailLog {
   static constexpr std::int64_t kFileBytes = std::int64_t{1} << 30;
 
   // `folder` is created on the first append; nothing is opened before.
+  // `owner_from`: when not empty, a file (the database) whose owner and group
+  // the folder and new files get when this process runs as root (an admin's
+  // `ticketd deliver`, say): created as root, the daemon's user could not
+  // append to them. SQLite does the same for its -wal and -shm files.
   // `file_bytes`: kFileBytes but in tests.
-  explicit MailLog(std::string folder, std::int64_t file_bytes = kFileBytes);
+  explicit MailLog(std::string folder, std::string owner_from = {}, std::int64_t file_bytes = kFileBytes);
   ~MailLog();
   MailLog(const MailLog&) = delete;
   MailLog& operator=(const MailLog&) = delete;
@@ -85,7 +89,10 @@ class MailLog {
   bool start_file(std::int64_t number, std::string* err);
   void close_current() noexcept;
 
+  void give_to_owner(int fd, const std::string& path) const noexcept;
+
   std::string folder_;
+  std::string owner_from_;
   std::int64_t file_bytes_;
   int fd_ = -1;                 // the newest file, open for writing
   std::int64_t current_ = 0;    // its number (0: none open)

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -152,10 +153,26 @@ TEST_CASE("a raw mail changed in its file is refused by its SHA-256") {
   CHECK_THROWS_WITH(store.raw_mail_of(row), Catch::Contains("does not match its SHA-256 " + sha256_hex(raw)));
 }
 
+TEST_CASE("raw mail files an admin's command creates as root belong to the database's owner, as the daemon runs") {
+  if (::geteuid() != 0) return;  // only root creates files for another user
+  TempFolder t;
+  { Store create(t.db()); }
+  const uid_t daemon_user = 65534;  // nobody, as a stand-in for the ticketd user
+  REQUIRE(::chown(t.db().c_str(), daemon_user, daemon_user) == 0);
+  Store as_root(t.db());
+  store_incoming(as_root, customer_mail(1));
+  struct stat folder {}, file {};
+  REQUIRE(::stat((t.dir / "tickets.db-mails").c_str(), &folder) == 0);
+  REQUIRE(::stat(t.log_file(1).c_str(), &file) == 0);
+  CHECK(folder.st_uid == daemon_user);
+  CHECK(file.st_uid == daemon_user);
+  CHECK(file.st_gid == daemon_user);
+}
+
 TEST_CASE("a full mail log file gives way to the next, and both stay readable") {
   TempFolder t;
   const std::string folder = (t.dir / "tickets.db-mails").string();
-  MailLog log(folder, 1000);
+  MailLog log(folder, {}, 1000);
   std::vector<std::pair<MailLogPlace, std::string>> kept;
   for (int n = 0; n < 3; ++n) {
     std::string raw(700, static_cast<char>('a' + n));
