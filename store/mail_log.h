@@ -65,8 +65,6 @@ class MailLog {
   MailLog(const MailLog&) = delete;
   MailLog& operator=(const MailLog&) = delete;
 
-  const std::string& folder() const { return folder_; }
-
   // Appends one mail; on success `*place` says where its bytes are.
   bool append(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err);
 
@@ -82,9 +80,8 @@ class MailLog {
   bool read(const MailLogPlace& place, std::int64_t size, std::string_view sha256_hex, std::string* bytes,
             std::string* err) const;
 
-  std::string file_name(std::int64_t file) const;
-
  private:
+  std::string file_name(std::int64_t file) const;
   bool open_newest(std::string* err);
   bool start_file(std::int64_t number, std::string* err);
   void close_current() noexcept;
