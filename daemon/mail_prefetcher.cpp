@@ -5,6 +5,20 @@
 
 namespace ticketd {
 
+namespace {
+
+// What a prepared mail holds beside its raw bytes: its text, and attachment
+// bytes when the prepare stage kept them. Headers and names are small
+// beside these and not counted.
+std::size_t prepared_bytes(const PreparedMail& prepared) {
+  const Message& m = prepared.message;
+  std::size_t bytes = m.body.size() + m.reply.size();
+  for (const Attachment& a : m.attachments) bytes += a.data.size();
+  return bytes;
+}
+
+}  // namespace
+
 MailPrefetcher::MailPrefetcher(ImapSession& imap, std::string folder, Uidvalidity uidvalidity,
                                std::vector<std::uint32_t> uids, Prepare prepare, std::size_t budget_bytes)
     : imap_(imap),
@@ -86,7 +100,7 @@ void MailPrefetcher::loop() {
     for (std::size_t i = 0; i < uids_.size(); ++i) {
       const std::uint32_t uid = uids_[i];
       const std::size_t size = sizes[i];
-      const std::size_t cost = prepare_ ? 2 * size : size;
+      const std::size_t cost = size;
       {
         std::unique_lock<std::mutex> hold(lock_);
         // No size: the mail is gone; over the limit: it needs the poller's
@@ -108,8 +122,15 @@ void MailPrefetcher::loop() {
         held_ -= cost;
         return stop_with(err);
       }
-      if (prepare_) mail.prepared = prepare_(mail.raw);
+      std::size_t kept = 0;
+      if (prepare_) {
+        mail.prepared = prepare_(mail.raw);
+        kept = prepared_bytes(*mail.prepared);
+      }
       std::lock_guard<std::mutex> hold(lock_);
+      mail.cost = cost + kept;
+      held_ += kept;
+      peak_held_ = std::max(peak_held_, held_);
       ready_.push_back(std::move(mail));
       changed_.notify_all();
     }

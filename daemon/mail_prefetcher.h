@@ -17,9 +17,10 @@
 // took last) stay within `budget_bytes`, or are one mail alone when that
 // mail is larger: the thread starts a download only when the mail's size
 // (RFC822.SIZE, asked first) fits beside what is held. A mail prepared ahead
-// counts twice its size: its raw bytes, and its decoded text and
-// attachments, which are no larger. So the peak stays what it was without
-// prefetching, plus at most the budget.
+// then also counts what its parse kept (its text, and any attachment bytes
+// the prepare stage did not drop; intake's drops them), which may take what
+// is held past the budget by that one mail's text. So the peak stays what
+// it was without prefetching, plus at most the budget and one mail's text.
 //
 // Any failure on the second connection (it cannot log in, the folder's
 // UIDVALIDITY differs, a fetch fails, a mail is over the size limit) ends
@@ -47,10 +48,13 @@ namespace ticketd {
 
 class MailPrefetcher {
  public:
-  // Default budget: room for dozens of ordinary mails, small beside the
-  // 64 MiB a cycle may use besides its largest mail (issue 8's bound; at
-  // 8 MiB, peak RSS went over it at 5,000 mails).
-  static constexpr std::size_t kDefaultBudget = 2u << 20;
+  // Default budget: room for dozens of ordinary mails, or the next mail
+  // with a large attachment while intake stores the one before it; small
+  // beside the 64 MiB a cycle may use besides its largest mail (issue 8's
+  // bound). bench/run at 5,000 mails (largest 14.3 MB, bound 78.3 MiB):
+  // 2 MiB 16.4 s and 55 MiB peak RSS, 8 MiB 15.0 s and 61 MiB, 12 MiB
+  // 14.1 s and 72 MiB; at 2 MiB intake waited 4.3 s for the download.
+  static constexpr std::size_t kDefaultBudget = 8u << 20;
 
   // The parse stage (and the raw mail's hash), run on the prefetching
   // thread after each download (MailIntake::prepare()); empty: mails are
@@ -85,7 +89,7 @@ class MailPrefetcher {
  private:
   struct Fetched {
     std::uint32_t uid = 0;
-    std::size_t cost = 0;  // its share of held_: the size the server announced, twice if prepared
+    std::size_t cost = 0;  // its share of held_: the size the server announced, plus prepared_bytes()
     std::string raw;
     std::optional<PreparedMail> prepared;
   };
