@@ -53,6 +53,15 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
     if (committed.empty()) return true;
     bool ok = true;
     try {
+      // The batch's messages into the search index in one transaction
+      // (store.h); a failure here loses nothing (they stay noted for the
+      // next batch or search), and the sync below reports the same store.
+      store.index_pending_search();
+    } catch (const StoreError& e) {
+      log.warning("{}: new messages not yet indexed for search, tried again with the next batch: {}", mailbox.name,
+                  e.what());
+    }
+    try {
       // On the disk before the server hears of it: a power loss must not
       // leave a mail flagged processed whose ticket was never written.
       store.sync_to_disk();

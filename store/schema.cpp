@@ -301,6 +301,41 @@ END;
 ALTER TABLE raw_mails ADD COLUMN log_file INTEGER;
 ALTER TABLE raw_mails ADD COLUMN log_offset INTEGER;
 )sql"},
+      {10, R"sql(
+-- Search indexed in batches (issue 8, throughput). FTS5 writes what it has
+-- been given as a new segment of its index at the end of every statement
+-- that touches it, and merges those segments later: inserted by a trigger,
+-- every mail cost two tiny segments (its ticket's subject and its text) and
+-- their merging, a fifth of intake's time. The triggers now note what is to
+-- be indexed, and Store::index_pending_search() indexes it in one statement
+-- per batch: before mails are marked processed on the server (every 100
+-- mails) and before every search, so a search still sees every committed
+-- message. A ticket's later subject change still goes straight to the index.
+CREATE TABLE search_pending (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  message_row_id INTEGER  -- NULL: the ticket's subject row
+);
+DROP TRIGGER search_ticket_insert;
+CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO search_pending(ticket_id, message_row_id) VALUES (new.id, NULL);
+END;
+DROP TRIGGER search_message_insert;
+CREATE TRIGGER search_message_insert AFTER INSERT ON messages
+  WHEN new.direction IN ('in', 'note') OR new.author_kind = 'agent' BEGIN
+  INSERT INTO search_pending(ticket_id, message_row_id) VALUES (new.ticket_id, new.id);
+END;
+DROP TRIGGER search_ticket_delete;
+CREATE TRIGGER search_ticket_delete AFTER DELETE ON tickets BEGIN
+  DELETE FROM search_text WHERE ticket_id = old.id;
+  DELETE FROM search_pending WHERE ticket_id = old.id;
+END;
+DROP TRIGGER search_message_delete;
+CREATE TRIGGER search_message_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM search_text WHERE message_row_id = old.id;
+  DELETE FROM search_pending WHERE message_row_id = old.id;
+END;
+)sql"},
   };
   return migrations;
 }

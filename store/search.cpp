@@ -1,5 +1,6 @@
 // Store::search_tickets and Store::similar_resolved_tickets over the
-// search_text FTS5 table (migration 5, kept in sync by triggers).
+// search_text FTS5 table (migration 5; new rows indexed in batches, migration
+// 10).
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
@@ -72,9 +73,10 @@ std::string unescaped_like(const std::string& pattern) {
 
 }  // namespace
 
-std::vector<SearchHit> Store::search_tickets(std::string_view query, std::size_t limit) const {
+std::vector<SearchHit> Store::search_tickets(std::string_view query, std::size_t limit) {
   SearchTerms terms = all_terms_query(query);
   if (terms.empty() || limit == 0) return {};
+  index_pending_search();
   return guarded(path_, "searching tickets", [&] {
     // Chinese words are often 2 characters (退款, 失败), which a trigram
     // index cannot find: those terms are LIKE conditions on the same rows
@@ -114,9 +116,10 @@ std::vector<SearchHit> Store::search_tickets(std::string_view query, std::size_t
   });
 }
 
-std::vector<SearchHit> Store::similar_resolved_tickets(std::string_view text, std::size_t limit) const {
+std::vector<SearchHit> Store::similar_resolved_tickets(std::string_view text, std::size_t limit) {
   std::string match = any_terms_query(text, 48);
   if (match.empty() || limit == 0) return {};
+  index_pending_search();
   return guarded(path_, "finding similar tickets", [&] {
     SQLite::Statement q(*db_, fmt::format(
                                   "SELECT search_text.ticket_id, bm25(search_text), "

@@ -1,5 +1,6 @@
 // Full-text search over tickets and messages (issue 7): Chinese and English,
 // short Chinese words, ranking, and similar resolved tickets.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <unistd.h>
@@ -116,6 +117,24 @@ TEST_CASE("similar resolved tickets share the new ticket's words and are resolve
   CHECK(numbers(s.store->similar_resolved_tickets("Password reset email does not arrive", 3)) ==
         std::vector<std::int64_t>{resolved_login});
   CHECK(s.store->similar_resolved_tickets("", 3).empty());
+}
+
+TEST_CASE("mail stored since the last search or batch is found by the next search") {
+  // New messages are indexed in batches (migration 10): by the daemon before
+  // it marks mails processed, and by every search before it looks.
+  SearchStore s;
+  auto jam = s.add("Printer jam", "The printer on floor three jams every morning.");
+  CHECK(numbers(s.store->search_tickets("printer", 10)) == std::vector<std::int64_t>{jam});
+  auto offline = s.add("Printer offline", "Our printer shows offline since the update.");
+  s.store->index_pending_search();
+  s.store->index_pending_search();  // nothing left: indexes nothing twice
+  auto toner = s.add("Toner", "打印机的墨粉用完了，printer toner empty.");
+  auto found = numbers(s.store->search_tickets("printer", 10));
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<std::int64_t>{jam, offline, toner});
+  CHECK(numbers(s.store->search_tickets("打印机", 10)) == std::vector<std::int64_t>{toner});
+  CHECK(numbers(s.store->search_tickets("墨粉", 10)) == std::vector<std::int64_t>{toner});
+  CHECK(numbers(s.store->search_tickets("Toner", 10)) == std::vector<std::int64_t>{toner});
 }
 
 TEST_CASE("query building: short terms use LIKE, long ones FTS5 phrases") {
