@@ -49,6 +49,7 @@ both, prints the URLs, users and password files, and waits for Ctrl-C.
 import argparse
 import atexit
 import ctypes
+import errno
 import grp
 import imaplib
 import os
@@ -334,7 +335,17 @@ class MailServers:
                 self.add_user(name)
             self._write_dovecot_conf()
             self.start_imap()
-            self.start_smtp()
+            for attempt in range(5):
+                try:
+                    self.start_smtp()
+                    break
+                except OSError as e:
+                    # The free port was taken between _free_port() and the
+                    # bind (by a test running beside this one, or a
+                    # client's ephemeral port): ctest -j2 failed on it once.
+                    if e.errno != errno.EADDRINUSE or attempt == 4:
+                        raise
+                    self.smtp_port = _free_port()
         except BaseException:
             self.stop()
             raise

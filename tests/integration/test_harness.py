@@ -5,6 +5,7 @@ integration test relies on deliver, refuse and stop the way we say they do."""
 import os
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 import time
@@ -127,6 +128,32 @@ class ModifiedUtf7Test(unittest.TestCase):
         self.assertEqual(encode_mutf7("R&D"), "R&-D")
         self.assertEqual(decode_mutf7("&XfJZBHQG-"), "已处理")
         self.assertEqual(decode_mutf7("R&-D"), "R&D")
+
+
+class PortTakenTest(unittest.TestCase):
+    def test_the_smtp_server_moves_to_another_port_when_its_free_port_was_taken_meanwhile(self):
+        # Another test's server or client can take the port between the
+        # harness finding it free and binding it.
+        import mailservers
+        taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        real_free_port = mailservers._free_port
+        # The IMAP port is asked for first, then the SMTP port: that one is
+        # the port just taken.
+        answers = [real_free_port(), taken.getsockname()[1]]
+
+        def port_taken_meanwhile():
+            return answers.pop(0) if answers else real_free_port()
+        mailservers._free_port = port_taken_meanwhile
+        try:
+            with MailServers(users=["support"]) as servers:
+                self.assertNotEqual(servers.smtp_port, taken.getsockname()[1])
+                send(servers, ["support@example.test"])
+                servers.wait_for_messages("support", 1)
+        finally:
+            mailservers._free_port = real_free_port
+            taken.close()
 
 
 class CleanupTest(unittest.TestCase):
