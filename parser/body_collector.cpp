@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "parser/charset.h"
+#include "parser/delivery_status.h"
 #include "parser/encoded_words.h"
 #include "parser/format_flowed.h"
 #include "parser/header_fields.h"
@@ -257,23 +258,42 @@ class Collector {
     ++counter_;
     std::string fallback = "attachment-" + std::to_string(counter_) + extension_for(a.content_type);
     a.filename = safe_filename(sanitize_utf8(name), fallback);
-    std::string data = (e.type == "message" || e.is_multipart())
-                           ? std::string(e.owned_body ? std::string_view(*e.owned_body) : e.body)
-                           : decode_transfer_encoding(e.body, e.transfer_encoding);
-    a.size = data.size();
-    a.sha256 = sha256_hex(data);
     // RFC 2183 inline plus a Content-ID (or a part of multipart/related,
     // which is referenced by cid: from the HTML).
     a.is_inline = !a.content_id.empty() && e.disposition != "attachment" && (e.disposition == "inline" || in_related);
-    if (a.size > limits_.max_attachment_bytes) {
-      a.truncated = true;
-      out_->over_limits = true;
-      out_->notes.push_back("attachment " + a.filename + " (" + std::to_string(a.size) + " bytes) over the limit of " +
-                            std::to_string(limits_.max_attachment_bytes) + ": listed, content not kept");
+    const bool whole_entity = e.type == "message" || e.is_multipart();
+    const std::string_view entity_bytes = e.owned_body ? std::string_view(*e.owned_body) : e.body;
+    // A delivery report's status part is read by parse_mail() from its bytes.
+    if (!limits_.keep_attachment_bytes && !is_delivery_status_type(a.content_type)) {
+      if (whole_entity) {
+        a.size = entity_bytes.size();
+        a.sha256 = sha256_hex(entity_bytes);
+      } else {
+        DecodedDigest digest = digest_of_transfer_encoding(e.body, e.transfer_encoding);
+        a.size = digest.size;
+        a.sha256 = std::move(digest.sha256);
+      }
+      a.truncated = a.size > limits_.max_attachment_bytes;
+      if (a.truncated) note_over_limit(a);
+      out_->attachments.push_back(std::move(a));
+      return;
+    }
+    std::string data = whole_entity ? std::string(entity_bytes) : decode_transfer_encoding(e.body, e.transfer_encoding);
+    a.size = data.size();
+    a.sha256 = sha256_hex(data);
+    a.truncated = a.size > limits_.max_attachment_bytes;
+    if (a.truncated) {
+      note_over_limit(a);
     } else {
       a.data = std::move(data);
     }
     out_->attachments.push_back(std::move(a));
+  }
+
+  void note_over_limit(const Attachment& a) {
+    out_->over_limits = true;
+    out_->notes.push_back("attachment " + a.filename + " (" + std::to_string(a.size) + " bytes) over the limit of " +
+                          std::to_string(limits_.max_attachment_bytes) + ": listed, content not kept");
   }
 
   const ParseLimits& limits_;

@@ -22,6 +22,11 @@ struct ParseLimits {
   std::uint32_t max_mime_parts = 1000;               // in the whole mail
   std::uint64_t max_attachment_bytes = 25ull << 20;  // larger ones are listed but their data dropped
   std::uint64_t max_body_bytes = 4ull << 20;         // of text kept in Message::body
+  // false: attachments get their size and hash but no `data`, and are never
+  // held decoded whole (intake: their bytes are kept in the raw mail); a
+  // delivery report's status part keeps its bytes (delivery_results are
+  // read from them). Not a limit, but read where the limits are.
+  bool keep_attachment_bytes = true;
 };
 
 // `received_at`: seconds since the epoch, used when the Date header is

@@ -169,10 +169,7 @@ std::array<std::uint8_t, 32> Sha256::finish() {
   return digest;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  Sha256 hash;
-  hash.update(bytes);
-  auto digest = hash.finish();
+std::string digest_hex(const std::array<std::uint8_t, 32>& digest) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
@@ -181,6 +178,12 @@ std::string sha256_hex(std::string_view bytes) {
     out += kHex[b & 15];
   }
   return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 hash;
+  hash.update(bytes);
+  return digest_hex(hash.finish());
 }
 
 }  // namespace ticketd

@@ -28,5 +28,7 @@ class Sha256 {
 
 // Lower-case hex digest of `bytes`.
 std::string sha256_hex(std::string_view bytes);
+// Lower-case hex of a digest from Sha256::finish().
+std::string digest_hex(const std::array<std::uint8_t, 32>& digest);
 
 }  // namespace ticketd

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "parser/mail_parser.h"
+#include "parser/delivery_status.h"
+#include "parser/sha256.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -106,4 +108,37 @@ TEST_CASE("every test mail from real clients reads as its sender meant it", "[co
     ticketd::Message m = ticketd::parse_mail(read_file(eml), 1700000000);
     check_mail(eml.stem().string(), m, want);
   }
+}
+
+TEST_CASE("parsed for intake, every test mail lists the same attachments without holding their bytes", "[corpus]") {
+  // Intake keeps attachment bytes only inside the raw mail and asks the
+  // parser for their size and hash alone (ParseLimits::keep_attachment_bytes).
+  fs::path dir = fs::path(TICKETD_TEST_DATA) / "corpus" / "mail";
+  ticketd::ParseLimits for_intake;
+  for_intake.keep_attachment_bytes = false;
+  std::size_t attachments = 0, delivery_results = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".eml") continue;
+    const std::string raw = read_file(entry.path());
+    const ticketd::Message full = ticketd::parse_mail(raw, 1700000000);
+    const ticketd::Message lean = ticketd::parse_mail(raw, 1700000000, for_intake);
+    INFO(entry.path().filename().string());
+    REQUIRE(lean.attachments.size() == full.attachments.size());
+    for (std::size_t i = 0; i < full.attachments.size(); ++i, ++attachments) {
+      CHECK(lean.attachments[i].filename == full.attachments[i].filename);
+      CHECK(lean.attachments[i].content_type == full.attachments[i].content_type);
+      CHECK(lean.attachments[i].size == full.attachments[i].size);
+      CHECK(lean.attachments[i].sha256 == full.attachments[i].sha256);
+      CHECK(lean.attachments[i].sha256 == ticketd::sha256_hex(full.attachments[i].data));
+      CHECK(lean.attachments[i].is_inline == full.attachments[i].is_inline);
+      // A delivery report's status part is read from its bytes, and kept.
+      if (!ticketd::is_delivery_status_type(full.attachments[i].content_type)) CHECK(lean.attachments[i].data.empty());
+    }
+    CHECK(lean.body == full.body);
+    CHECK(lean.notes == full.notes);
+    CHECK(lean.delivery_results.size() == full.delivery_results.size());
+    delivery_results += lean.delivery_results.size();
+  }
+  CHECK(attachments >= 5);
+  CHECK(delivery_results >= 1);  // the corpus has bounces
 }

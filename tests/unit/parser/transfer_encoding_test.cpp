@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
+#include "parser/sha256.h"
+
 using ticketd::decode_base64_lenient;
 using ticketd::decode_quoted_printable_lenient;
 using ticketd::decode_transfer_encoding;
@@ -29,4 +34,42 @@ TEST_CASE("unknown transfer encodings leave the body as it is, uuencode is read"
   CHECK(decode_transfer_encoding("plain", "8bit") == "plain");
   CHECK(decode_transfer_encoding("plain", "x-something") == "plain");
   CHECK(decode_transfer_encoding("begin 644 a.txt\n#86)C\n`\nend\n", "x-uuencode") == "abc");
+}
+
+TEST_CASE("base64 fed in pieces of any size decodes exactly as the whole text", "[transfer_encoding]") {
+  // An attachment's size and hash come from the decoder fed 64 KiB at a
+  // time: a group of four, a padding "=" or a line end split between two
+  // pieces must change nothing.
+  std::string long_body;
+  for (int i = 0; i < 300; ++i) long_body += "SGVsbG8sIHdvcmxkISDkvaDlpb3vvIzkuJbnlYwh\r\n";
+  const std::vector<std::string> texts = {
+      "SGVsbG8sIHdv\r\ncmxkIQ==\r\n", "SGVsbG8sIHdvcmxkIQ", "SGVs bG8s*IHdv!cmxkIQ=", "QQ==QQ==", "Q", "",
+      "QUJD\r\nREVG\r\n=\r\nR0hJ\r\n", "-_-_", long_body, long_body + "QQ", "QUJDRA==" + long_body};
+  for (const std::string& text : texts) {
+    const std::string whole = decode_base64_lenient(text);
+    for (std::size_t piece : {1u, 2u, 3u, 5u, 7u, 64u, 1000u}) {
+      ticketd::Base64Decoder decoder;
+      std::string out;
+      for (std::size_t at = 0; at < text.size(); at += piece) decoder.feed(std::string_view(text).substr(at, piece), &out);
+      decoder.finish(&out);
+      INFO("text of " << text.size() << " characters in pieces of " << piece);
+      CHECK(out == whole);
+    }
+  }
+  CHECK(decode_base64_lenient(long_body).size() == 300 * 30);
+}
+
+TEST_CASE("an attachment's size and hash are those of its decoded bytes, in every encoding", "[transfer_encoding]") {
+  std::string big;  // several 64 KiB pieces, the last one short
+  for (int i = 0; i < 5000; ++i) big += "UGFydCBvZiBhIGxhcmdlIGF0dGFjaG1lbnQsIGxpbmUg" + std::to_string(i % 10) + "\r\n";
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {big, "base64"}, {"SGVsbG8sIHdvcmxkIQ", "base64"}, {"", "base64"}, {"caf=C3=A9 au lait", "quoted-printable"},
+      {"begin 644 a.txt\n#86)C\n`\nend\n", "x-uuencode"}, {"plain bytes\r\n", "8bit"}, {"raw", ""}};
+  for (const auto& [body, encoding] : bodies) {
+    const std::string decoded = decode_transfer_encoding(body, encoding);
+    const ticketd::DecodedDigest digest = ticketd::digest_of_transfer_encoding(body, encoding);
+    INFO(encoding << " body of " << body.size() << " bytes");
+    CHECK(digest.size == decoded.size());
+    CHECK(digest.sha256 == ticketd::sha256_hex(decoded));
+  }
 }
