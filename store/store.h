@@ -147,7 +147,10 @@ class Store {
 
   // Waits until every transaction committed so far is on the disk (one
   // fdatasync of the mail log's file, then of the WAL file; see "Durability"
-  // above). Throws StoreError.
+  // above). Throws StoreError. The one call that may run on another thread
+  // while this Store is in use, and then only beside index_pending_search()
+  // (which touches neither file's descriptor nor the mail log): the daemon
+  // indexes a batch while the disk catches up.
   void sync_to_disk();
 
   // Checkpoints in another thread (daemon/wal_checkpointer.h): after each
