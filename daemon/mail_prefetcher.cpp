@@ -100,26 +100,25 @@ void MailPrefetcher::loop() {
     for (std::size_t i = 0; i < uids_.size(); ++i) {
       const std::uint32_t uid = uids_[i];
       const std::size_t size = sizes[i];
-      const std::size_t cost = size;
       {
         std::unique_lock<std::mutex> hold(lock_);
         // No size: the mail is gone; over the limit: it needs the poller's
         // handling. Either way the poller takes over from here.
         if (size == 0) return stop_with("UID " + std::to_string(uid) + " has no size (expunged?)");
         if (size > imap.max_message_bytes()) return stop_with("UID " + std::to_string(uid) + " is over the size limit");
-        changed_.wait(hold, [&] { return cancel_ || held_ == 0 || held_ + cost <= budget_; });
+        changed_.wait(hold, [&] { return cancel_ || held_ == 0 || held_ + size <= budget_; });
         if (cancel_) return;
-        held_ += cost;  // counted from the start of the download
+        held_ += size;  // counted from the start of the download
         peak_held_ = std::max(peak_held_, held_);
       }
-      Fetched mail{uid, cost, {}, {}};
+      Fetched mail{uid, size, {}, {}};
       // Sized once: grown by doubling, a 14 MB mail would pass through
       // buffers of 8 and 16 MB at once, and leave them behind in this
       // thread's malloc arena (peak RSS +10 MiB at 5,000 mails).
       mail.raw.reserve(size);
       if (!imap.fetch(uid, &mail.raw, &err)) {
         std::lock_guard<std::mutex> hold(lock_);
-        held_ -= cost;
+        held_ -= size;
         return stop_with(err);
       }
       std::size_t kept = 0;
@@ -128,7 +127,7 @@ void MailPrefetcher::loop() {
         kept = prepared_bytes(*mail.prepared);
       }
       std::lock_guard<std::mutex> hold(lock_);
-      mail.cost = cost + kept;
+      mail.cost += kept;
       held_ += kept;
       peak_held_ = std::max(peak_held_, held_);
       ready_.push_back(std::move(mail));

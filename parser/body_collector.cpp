@@ -261,39 +261,34 @@ class Collector {
     // RFC 2183 inline plus a Content-ID (or a part of multipart/related,
     // which is referenced by cid: from the HTML).
     a.is_inline = !a.content_id.empty() && e.disposition != "attachment" && (e.disposition == "inline" || in_related);
+    // message/* and multipart attachments are their MIME text, undecoded.
     const bool whole_entity = e.type == "message" || e.is_multipart();
     const std::string_view entity_bytes = e.owned_body ? std::string_view(*e.owned_body) : e.body;
-    // A delivery report's status part is read by parse_mail() from its bytes.
-    if (!limits_.keep_attachment_bytes && !is_delivery_status_type(a.content_type)) {
-      if (whole_entity) {
-        a.size = entity_bytes.size();
-        a.sha256 = sha256_hex(entity_bytes);
-      } else {
-        DecodedDigest digest = digest_of_transfer_encoding(e.body, e.transfer_encoding);
-        a.size = digest.size;
-        a.sha256 = std::move(digest.sha256);
-      }
-      a.truncated = a.size > limits_.max_attachment_bytes;
-      if (a.truncated) note_over_limit(a);
-      out_->attachments.push_back(std::move(a));
-      return;
+    // Without keep_attachment_bytes, only size and hash, never a decoded
+    // copy; but a delivery report's status part is read by parse_mail().
+    const bool keep_bytes = limits_.keep_attachment_bytes || is_delivery_status_type(a.content_type);
+    std::string data;
+    if (keep_bytes) {
+      data = whole_entity ? std::string(entity_bytes) : decode_transfer_encoding(e.body, e.transfer_encoding);
+      a.size = data.size();
+      a.sha256 = sha256_hex(data);
+    } else if (whole_entity) {
+      a.size = entity_bytes.size();
+      a.sha256 = sha256_hex(entity_bytes);
+    } else {
+      DecodedDigest digest = digest_of_transfer_encoding(e.body, e.transfer_encoding);
+      a.size = digest.size;
+      a.sha256 = std::move(digest.sha256);
     }
-    std::string data = whole_entity ? std::string(entity_bytes) : decode_transfer_encoding(e.body, e.transfer_encoding);
-    a.size = data.size();
-    a.sha256 = sha256_hex(data);
     a.truncated = a.size > limits_.max_attachment_bytes;
     if (a.truncated) {
-      note_over_limit(a);
+      out_->over_limits = true;
+      out_->notes.push_back("attachment " + a.filename + " (" + std::to_string(a.size) + " bytes) over the limit of " +
+                            std::to_string(limits_.max_attachment_bytes) + ": listed, content not kept");
     } else {
       a.data = std::move(data);
     }
     out_->attachments.push_back(std::move(a));
-  }
-
-  void note_over_limit(const Attachment& a) {
-    out_->over_limits = true;
-    out_->notes.push_back("attachment " + a.filename + " (" + std::to_string(a.size) + " bytes) over the limit of " +
-                          std::to_string(limits_.max_attachment_bytes) + ": listed, content not kept");
   }
 
   const ParseLimits& limits_;

@@ -162,11 +162,8 @@ DecodedDigest digest_of_transfer_encoding(std::string_view body, std::string_vie
     decoded.clear();
     decoder.finish(&decoded);
     add(decoded);
-  } else if (encoding == "quoted-printable" || encoding == "x-uuencode" || encoding == "uuencode" ||
-             encoding == "x-uue") {
-    add(decode_transfer_encoding(body, encoding));
   } else {
-    add(body);  // identity: no copy
+    add(decode_transfer_encoding(body, encoding));  // rare for large attachments
   }
   DecodedDigest digest;
   digest.size = size;
