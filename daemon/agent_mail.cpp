@@ -325,7 +325,7 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
     note.body = trim_end(parse.note_text.empty() ? parse.text : parse.note_text + "\n" + parse.text);
     note.reply = note.body;
     note.created_at = now;
-    transaction.add_message(note, mail.raw, message.attachments);
+    add_incoming_message(transaction, note, mail, message.attachments);
     transaction.add_event(agent_event(ticket.id, now, agent, "note", "internal note; nothing sent to the customer"));
     done.push_back("internal note");
   } else if (!public_text.empty()) {
@@ -355,7 +355,7 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
     // decoded again from the raw mail, which holds them.
     const bool has_files = std::any_of(message.attachments.begin(), message.attachments.end(),
                                        [](const Attachment& a) { return !a.is_inline && a.data.empty() && a.size > 0; });
-    const Message decoded = has_files ? parse_mail(mail.raw, now, config_.limits) : Message{};
+    const Message decoded = has_files ? parse_mail(raw_bytes_of(mail, store_), now, config_.limits) : Message{};
     for (const auto& attachment : (has_files ? decoded : message).attachments) {
       if (!attachment.is_inline) options.attachments.push_back(attachment);
     }
@@ -377,7 +377,7 @@ std::optional<IntakeOutcome> AgentMailStage::process(AgentMailMatch& match, cons
     out.body = answer.text;
     out.reply = public_text;
     out.created_at = now;
-    transaction.add_message(out, mail.raw, message.attachments);
+    add_incoming_message(transaction, out, mail, message.attachments);
     std::string to;
     for (const auto& r : answer.outbox.recipients) to += (to.empty() ? "" : ", ") + r;
     transaction.add_event(agent_event(ticket.id, now, agent, "mail-queued",

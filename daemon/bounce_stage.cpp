@@ -69,7 +69,7 @@ std::optional<IntakeOutcome> take_bounce(const Message& message, const IncomingM
   auto transaction = store.begin();
   StoredMessage stored = incoming_message(message, *ticket_id, now);
   stored.author = Actor::system("bounce");
-  transaction.add_message(stored, mail.raw, message.attachments);
+  add_incoming_message(transaction, stored, mail, message.attachments);
   transaction.add_event(new_event(*ticket_id, now, Actor::system("bounce"), "bounce", detail));
   for (const PermanentRefusal& r : refusals)
     transaction.record_bounce(r.address, now, *ticket_id, message.bounced_message_id, r.status);

@@ -23,7 +23,7 @@ void record_rating(StoreTransaction& tx, const Ticket& ticket, const Message& me
                    std::int64_t now) {
   auto previous = store.rating_of(ticket.id);
   tx.put_rating(CsatRating{ticket.id, ticket.assignee, message.from.address, rating, comment, now});
-  tx.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments);
+  add_incoming_message(tx, incoming_message(message, ticket.id, now), mail, message.attachments);
   std::string detail = fmt::format("{} rated {} of 5 ({}){}", message.from.address, rating, how,
                                    previous ? fmt::format(", replacing {} of 5", previous->rating) : "");
   if (!comment.empty()) detail += ": " + comment;

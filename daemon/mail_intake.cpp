@@ -64,7 +64,27 @@ PreparedMail MailIntake::prepare(std::string_view raw, std::int64_t received_at)
   // that sends attachments on, an agent's reply, decodes them again.
   ParseLimits limits = config_.limits;
   limits.keep_attachment_bytes = false;
-  return PreparedMail{parse_mail(raw, received_at, limits), sha256_hex(raw)};
+  return PreparedMail{parse_mail(raw, received_at, limits), sha256_hex(raw), std::nullopt};
+}
+
+PreparedMail MailIntake::prepare_and_keep(std::string_view raw, std::int64_t received_at) const {
+  PreparedMail prepared = prepare(raw, received_at);
+  std::string refused;  // the transaction meets the same refusal, and reports it
+  prepared.kept = store_.keep_raw_mail_ahead(raw, prepared.raw_sha256, &refused);
+  return prepared;
+}
+
+std::int64_t add_incoming_message(StoreTransaction& transaction, const StoredMessage& message,
+                                  const IncomingMail& mail, const std::vector<Attachment>& attachments) {
+  if (mail.prepared && mail.prepared->kept) {
+    return transaction.add_message_kept_ahead(message, *mail.prepared->kept, attachments);
+  }
+  return transaction.add_message(message, mail.raw, attachments, mail.prepared ? mail.prepared->raw_sha256 : "");
+}
+
+std::string raw_bytes_of(const IncomingMail& mail, const Store& store) {
+  if (mail.raw.empty() && mail.prepared && mail.prepared->kept) return store.kept_raw_mail_bytes(*mail.prepared->kept);
+  return mail.raw;
 }
 
 // A mail taken already comes back when the server never heard it was done:
@@ -73,9 +93,14 @@ PreparedMail MailIntake::prepare(std::string_view raw, std::int64_t received_at)
 // bytes in the mail log (store/store.h, raw_mail_intact()); the server's copy
 // is then the only one left, so it is kept again before the mail is marked.
 void MailIntake::keep_raw_mail_whole(const IncomingMail& mail, const std::string& raw_sha256) {
-  if (mail.raw.empty() || store_.raw_mail_intact(raw_sha256)) return;
+  const KeptRawMail* kept = mail.prepared && mail.prepared->kept ? &*mail.prepared->kept : nullptr;
+  if ((mail.raw.empty() && !kept) || store_.raw_mail_intact(raw_sha256)) return;
   auto transaction = store_.begin();
-  transaction.rewrite_raw_mail(mail.raw, raw_sha256);
+  if (kept) {
+    transaction.rewrite_raw_mail(*kept);  // the fetching thread wrote the server's copy already
+  } else {
+    transaction.rewrite_raw_mail(mail.raw, raw_sha256);
+  }
   transaction.commit();
   log_.warning("{}: the stored copy of a mail taken already (SHA-256 {}) was cut short or damaged, as by a crash "
                "of the system: kept again from the server's copy", mail.mailbox, raw_sha256);
@@ -167,8 +192,7 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
   for (const auto& cc : message.cc) {
     if (!is_own_address(config_, cc.address)) transaction.add_participant(ticket.id, cc.address);
   }
-  transaction.add_message(incoming_message(message, ticket.id, now), mail.raw, message.attachments,
-                          prepared.raw_sha256);
+  add_incoming_message(transaction, incoming_message(message, ticket.id, now), mail, message.attachments);
   if (!agent.refused.empty()) {
     transaction.add_event(new_event(ticket.id, now, Actor::system("anti-spoofing"), "agent-refused", agent.refused));
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -25,12 +26,13 @@
 namespace ticketd {
 
 class Store;
+class StoreTransaction;
 struct RuleSet;
 struct Roster;
 
 struct IncomingMail {
   std::string mailbox;  // config name of the mailbox it came to
-  std::string raw;      // the mail's bytes, untouched
+  std::string raw;      // the mail's bytes, untouched; empty when prepared->kept holds them
   std::optional<MailSource> source;  // where on the IMAP server; nothing for `ticketd deliver`
   std::int64_t received_at = 0;
   // `raw` prepared already (parsed and hashed ahead on the fetching thread,
@@ -57,6 +59,12 @@ class MailIntake {
   // stage and the raw mail's hash): reads only the config, so it may run on
   // another thread than process() (while the config lives).
   PreparedMail prepare(std::string_view raw, std::int64_t received_at) const;
+  // prepare(), then the raw mail kept in the store's mail log
+  // (Store::keep_raw_mail_ahead(), safe on another thread): the fetching
+  // thread's stage, so intake's transaction only names the record. When the
+  // log refuses it, `kept` stays empty and the caller keeps the bytes; the
+  // transaction then appends them and fails where failures are handled.
+  PreparedMail prepare_and_keep(std::string_view raw, std::int64_t received_at) const;
 
   void set_rules(const RuleSet* rules) { rules_ = rules; }
 
@@ -69,6 +77,16 @@ class MailIntake {
   const RuleSet* rules_;
   Log& log_;
 };
+
+// Stores a message with the mail's raw bytes: naming the record the fetching
+// thread kept (mail.prepared->kept), or appending mail.raw. Every stage that
+// stores the incoming mail's message goes through here. Returns its row id.
+std::int64_t add_incoming_message(StoreTransaction& transaction, const StoredMessage& message,
+                                  const IncomingMail& mail, const std::vector<Attachment>& attachments);
+
+// The mail's raw bytes: mail.raw, or read back from the mail log when the
+// fetching thread kept them and let them go. Throws StoreError.
+std::string raw_bytes_of(const IncomingMail& mail, const Store& store);
 
 // One line for the log: "new ticket #1001 (new; acknowledgement queued)".
 std::string describe(const IntakeOutcome& outcome);

@@ -1,32 +1,40 @@
 // The "fetch" and "parse" stages running ahead: while intake works on one
-// mail, a second thread downloads the next ones of the cycle over a second
-// IMAP session (kept from cycle to cycle, so it logs in once, not once per
-// cycle) and parses them, so the server's time to send a mail and ours to
-// decode it overlap the rest of intake (threading, rules, the commit) for
-// the previous one instead of adding to it.
+// mail, one thread downloads the next ones of the cycle over a second IMAP
+// session (kept from cycle to cycle, so it logs in once, not once per cycle),
+// and another parses each downloaded mail, hashes it and keeps it in the
+// store's mail log (MailIntake::prepare_and_keep()). So the server's time to
+// send a mail, ours to decode and write it, and the rest of intake
+// (threading, rules, the commit) for the mail before overlap instead of
+// adding up.
 //
-//   poller:     next() ─▶ intake ─▶ next() ─▶ intake ─▶ ...
-//   prefetcher:  fetch + parse uid 2, 3, ... into a queue, within a byte budget
+//   poller:      next() ─▶ intake ─▶ next() ─▶ intake ─▶ ...
+//   downloading:  fetch uid 2, 3, ... ─┐
+//   preparing:                         └▶ parse + hash + keep ─▶ queue
 //
-// It only reads: it never marks, moves or decides anything, so the
-// invariants stay the poller's (daemon/mailbox_poller.h): a mail is marked
-// processed only after intake committed it, in UID order. A mail fetched
-// ahead and never taken (the cycle stopped) is simply dropped.
+// It only reads the server: it never marks, moves or decides anything, so
+// the invariants stay the poller's (daemon/mailbox_poller.h): a mail is
+// marked processed only after intake committed it, in UID order. A mail
+// fetched ahead and never taken (the cycle stopped) is simply dropped; if it
+// was kept in the mail log already, that record stays unnamed
+// (store/mail_log.h) and the mail is taken again next cycle.
 //
-// Memory: the bytes held at once (mails queued, plus the one the poller
-// took last) stay within `budget_bytes`, or are one mail alone when that
-// mail is larger: the thread starts a download only when the mail's size
-// (RFC822.SIZE, asked first) fits beside what is held. A mail prepared ahead
-// then also counts what its parse kept (its text, and any attachment bytes
-// the prepare stage did not drop; intake's drops them), which may take what
-// is held past the budget by that one mail's text. So the peak stays what
-// it was without prefetching, plus at most the budget and one mail's text.
+// Memory: a mail's raw bytes are held from the start of its download until
+// the prepare stage kept them in the mail log (then only its text is held,
+// and the raw bytes are let go), or, when nothing keeps them, until intake is
+// done with it. A download starts only when its size (RFC822.SIZE, asked
+// first) fits beside what is held (raw bytes and queued text) within
+// `budget_bytes`, or, for a mail larger than the budget, when no other raw
+// bytes are held. A prepared mail's text may take what is held past the
+// budget by that one mail's text. So the peak stays what it was without
+// prefetching, plus at most the budget and one mail; the queued text of
+// mails kept ahead does not keep a large mail from starting.
 //
 // Any failure on the second connection (it cannot log in, the folder's
 // UIDVALIDITY differs, a fetch fails, a mail is over the size limit) ends
-// the prefetching: next() says so for that UID, and the poller fetches it,
-// and the rest of the cycle, on its own connection, where the errors are
-// handled and reported as before.
+// the downloads: the mails downloaded before it are still prepared and
+// handed out, then next() says why for the failed UID, and the poller
+// fetches it, and the rest of the cycle, on its own connection, where the
+// errors are handled and reported as before.
 #pragma once
 
 #include <atomic>
@@ -83,19 +91,23 @@ class MailPrefetcher {
   // next() also tells the thread the previous mail is done with.
   bool next(std::uint32_t uid, std::string* raw, std::optional<PreparedMail>* prepared, std::string* why);
 
-  // The most raw bytes held at once so far (for tests of the budget).
+  // The most bytes held at once so far (raw and text; for tests of the budget).
   std::size_t peak_held_bytes() const;
 
  private:
   struct Fetched {
     std::uint32_t uid = 0;
-    std::size_t cost = 0;  // its share of held_: the size the server announced, plus prepared_bytes()
+    std::size_t raw_cost = 0;   // its share of raw_held_: its size while its raw bytes are held
+    std::size_t text_cost = 0;  // its share of text_held_: prepared_bytes() once prepared
     std::string raw;
     std::optional<PreparedMail> prepared;
   };
 
-  void loop();
-  void stop_with(std::string why);  // under lock_: ends prefetching
+  void download_loop();  // the fetch stage: imap_ -> downloaded_
+  void prepare_loop();   // the parse stage: downloaded_ -> ready_
+  void end_downloads(std::string why);  // under lock_: no more downloads; what is downloaded is still prepared
+  void stop_with(std::string why);      // under lock_: nothing more is handed out
+  void note_peak();                     // under lock_
 
   ImapSession& imap_;
   std::string folder_;
@@ -106,14 +118,20 @@ class MailPrefetcher {
 
   mutable std::mutex lock_;
   std::condition_variable changed_;
-  std::deque<Fetched> ready_;     // under lock_: fetched, in UID order, not yet taken
-  std::size_t held_ = 0;          // under lock_: bytes of ready_ plus the mail taken last
-  std::size_t taken_cost_ = 0;    // under lock_: the mail taken last, released at the next next()
-  std::size_t peak_held_ = 0;     // under lock_
-  bool stopped_ = false;          // under lock_: the thread fetches no more (why_ says why)
-  std::atomic<bool> cancel_{false};  // set under lock_: the destructor asks the thread to stop
-  std::string why_;               // under lock_
-  std::thread thread_;            // last: starts after every member above exists
+  std::deque<Fetched> downloaded_;  // under lock_: fetched, in UID order, waiting for the parse stage
+  std::deque<Fetched> ready_;       // under lock_: prepared, in UID order, not yet taken
+  std::size_t raw_held_ = 0;        // under lock_: raw bytes downloading, downloaded, queued or taken last
+  std::size_t text_held_ = 0;       // under lock_: text of mails queued or taken last
+  std::size_t taken_raw_ = 0;       // under lock_: the mail taken last, released at the next next()
+  std::size_t taken_text_ = 0;      // under lock_
+  std::size_t peak_held_ = 0;       // under lock_
+  bool downloads_ended_ = false;    // under lock_: the fetch stage stopped (why_ says why)
+  bool stopped_ = false;            // under lock_: nothing more will be ready (why_ says why)
+  std::atomic<bool> cancel_{false};  // set under lock_: the destructor asks both threads to stop
+  std::string why_;                 // under lock_
+  // Last: they start after every member above exists.
+  std::thread downloader_;
+  std::thread preparer_;
 };
 
 }  // namespace ticketd

@@ -113,7 +113,7 @@ PollRun poll_mailbox(const MailboxConfig& mailbox, ImapSession& imap, ImapSessio
   std::optional<MailPrefetcher> ahead;
   if (ahead_imap && uids.size() >= 2) {
     ahead.emplace(*ahead_imap, mailbox.folder, uidvalidity, uids,
-                  [&intake, &clock](std::string_view raw) { return intake.prepare(raw, clock()); });
+                  [&intake, &clock](std::string_view raw) { return intake.prepare_and_keep(raw, clock()); });
   }
   std::string raw;
   std::optional<PreparedMail> prepared;

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -64,6 +65,20 @@ bool write_all_at(int fd, iovec* parts, int count, off_t offset, int* error) {
   return true;
 }
 
+// fdatasync of `file` and fsync of `folder_fd` (each skipped when -1).
+bool sync_files(int file, const std::string& file_name, int folder_fd, const std::string& folder,
+                std::string* err) {
+  if (file >= 0 && ::fdatasync(file) != 0) {
+    *err = fmt::format("{}: cannot sync the raw mail to disk: {}", file_name, reason(errno));
+    return false;
+  }
+  if (folder_fd >= 0 && ::fsync(folder_fd) != 0) {
+    *err = fmt::format("{}: cannot sync the folder of raw mail to disk: {}", folder, reason(errno));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 MailLog::MailLog(std::string folder, std::string owner_from, std::int64_t file_bytes)
@@ -82,7 +97,10 @@ void MailLog::give_to_owner(int fd, const std::string& path) const noexcept {
   }
 }
 
-MailLog::~MailLog() { close_current(); }
+MailLog::~MailLog() {
+  close_current();
+  if (folder_fd_ >= 0) ::close(folder_fd_);
+}
 
 std::string MailLog::file_name(std::int64_t file) const { return fmt::format("{}/{:06}.mails", folder_, file); }
 
@@ -111,13 +129,8 @@ bool MailLog::start_file(std::int64_t number, std::string* err) {
   return true;
 }
 
+// The folder exists: lock_folder() made it.
 bool MailLog::open_newest(std::string* err) {
-  if (::mkdir(folder_.c_str(), 0750) == 0) {
-    give_to_owner(-1, folder_);
-  } else if (errno != EEXIST) {
-    *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
-    return false;
-  }
   DIR* dir = ::opendir(folder_.c_str());
   if (!dir) {
     *err = fmt::format("{}: cannot read the folder of raw mail: {}", folder_, reason(errno));
@@ -129,13 +142,58 @@ bool MailLog::open_newest(std::string* err) {
   return start_file(newest, err);
 }
 
+// Held from the folder's flock() to the end of an append or a truncation:
+// the lock other processes appending to this log wait for.
+class FolderLock {
+ public:
+  explicit FolderLock(int fd) : fd_(fd) {}
+  ~FolderLock() {
+    if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+bool MailLog::lock_folder(std::string* err) {
+  if (folder_fd_ < 0) {
+    if (::mkdir(folder_.c_str(), 0750) == 0) {
+      give_to_owner(-1, folder_);
+    } else if (errno != EEXIST) {
+      *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
+      return false;
+    }
+    folder_fd_ = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder_fd_ < 0) {
+      *err = fmt::format("{}: cannot open the folder of raw mail: {}", folder_, reason(errno));
+      return false;
+    }
+  }
+  while (::flock(folder_fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    *err = fmt::format("{}: cannot lock the folder of raw mail: {}", folder_, reason(errno));
+    return false;
+  }
+  return true;
+}
+
 bool MailLog::append(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err) {
-  // Another process (holding the write lock before us) may have started a
-  // newer file: appends always go to the newest.
+  std::lock_guard<std::mutex> hold(lock_);
+  if (!lock_folder(err)) return false;
+  FolderLock locked(folder_fd_);
+  return append_locked(raw, sha256_hex, place, err);
+}
+
+bool MailLog::append_locked(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place,
+                            std::string* err) {
+  // Another process (appending before us) may have started a newer file:
+  // appends always go to the newest.
   if (fd_ >= 0) {
     struct stat next {};
     if (::stat(file_name(current_ + 1).c_str(), &next) == 0) {
-      if (!sync(err)) return false;
+      if (!sync_locked(err)) return false;
       close_current();
     }
   }
@@ -149,11 +207,11 @@ bool MailLog::append(std::string_view raw, std::string_view sha256_hex, MailLogP
   if (now.st_size >= file_bytes_) {
     // Full: later mails go to a new file, and this one's last records reach
     // the disk now, since sync() only knows the open file.
-    if (!sync(err)) return false;
+    if (!sync_locked(err)) return false;
     const std::int64_t next = current_ + 1;
     close_current();
     if (!start_file(next, err)) return false;
-    return append(raw, sha256_hex, place, err);
+    return append_locked(raw, sha256_hex, place, err);
   }
 
   std::string header = fmt::format("ticketd-mail {} {}\r\n", raw.size(), sha256_hex);
@@ -172,32 +230,57 @@ bool MailLog::append(std::string_view raw, std::string_view sha256_hex, MailLogP
   place->file = current_;
   place->record_start = now.st_size;
   place->offset = now.st_size + static_cast<std::int64_t>(header.size());
+  place->record_end = place->offset + static_cast<std::int64_t>(raw.size()) + 2;
   return true;
 }
 
-void MailLog::truncate_to(const MailLogPlace& first) noexcept {
-  if (fd_ >= 0 && first.file == current_) (void)!::ftruncate(fd_, first.record_start);
+void MailLog::truncate_to(const MailLogPlace& first, const MailLogPlace& last) noexcept {
+  std::lock_guard<std::mutex> hold(lock_);
+  if (fd_ < 0 || first.file != current_ || last.file != current_) return;
+  std::string ignored;
+  if (!lock_folder(&ignored)) return;
+  FolderLock locked(folder_fd_);
+  struct stat now {};
+  if (::fstat(fd_, &now) == 0 && now.st_size == last.record_end) (void)!::ftruncate(fd_, first.record_start);
 }
 
 bool MailLog::sync(std::string* err) {
-  if (unsynced_ && fd_ >= 0) {
-    if (::fdatasync(fd_) != 0) {
-      *err = fmt::format("{}: cannot sync the raw mail to disk: {}", file_name(current_), reason(errno));
-      return false;
+  // The disk's wait without the mutex, so the fetching thread keeps
+  // appending meanwhile: a copy of the descriptor stays valid even if an
+  // append closes fd_ for a new file. What is appended during the wait is
+  // left for the next sync() (that append sets unsynced_ again).
+  int file = -1;
+  int folder = -1;
+  std::string name;
+  {
+    std::lock_guard<std::mutex> hold(lock_);
+    if (unsynced_ && fd_ >= 0) {
+      file = ::dup(fd_);
+      name = file_name(current_);
+      if (file < 0) {
+        *err = fmt::format("{}: cannot sync the raw mail to disk: {}", name, reason(errno));
+        return false;
+      }
     }
-  }
-  unsynced_ = false;
-  if (folder_unsynced_) {
-    int dir = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0 || ::fsync(dir) != 0) {
-      int saved = errno;
-      if (dir >= 0) ::close(dir);
-      *err = fmt::format("{}: cannot sync the folder of raw mail to disk: {}", folder_, reason(saved));
-      return false;
-    }
-    ::close(dir);
+    if (folder_unsynced_) folder = folder_fd_;
+    unsynced_ = false;
     folder_unsynced_ = false;
   }
+  bool synced = sync_files(file, name, folder, folder_, err);
+  if (file >= 0) ::close(file);
+  if (synced) return true;
+  std::lock_guard<std::mutex> hold(lock_);  // not on the disk: the next sync() tries again
+  unsynced_ = unsynced_ || file >= 0;
+  folder_unsynced_ = folder_unsynced_ || folder >= 0;
+  return false;
+}
+
+bool MailLog::sync_locked(std::string* err) {
+  if (!sync_files(unsynced_ ? fd_ : -1, file_name(current_), folder_unsynced_ ? folder_fd_ : -1, folder_, err)) {
+    return false;
+  }
+  unsynced_ = false;
+  folder_unsynced_ = false;
   return true;
 }
 

@@ -15,28 +15,32 @@
 // one started) once it passes kFileBytes.
 //
 // Contract:
-//  - append() and truncate_to() must be called with the database's write lock
-//    held (inside a StoreTransaction, which is BEGIN IMMEDIATE). That lock,
-//    which every process opening the store shares, is what keeps two writers
-//    (the daemon and `ticketd deliver`, say) from appending at once; so
-//    appends look for files other processes started, and take the end of
-//    the file as it is now.
+//  - append() may be called from any thread, inside a transaction or ahead
+//    of it (Store::keep_raw_mail_ahead(): the fetching thread keeps a mail
+//    before intake's transaction names it). A lock on the folder (flock),
+//    which every process opening the store takes to append, keeps two
+//    writers (the daemon and `ticketd deliver`, say) from appending at once,
+//    and a mutex the threads of one process; so appends look for files other
+//    processes started, and take the end of the file as it is now.
 //  - A record appended by a transaction that does not commit is cut off again
-//    (truncate_to() from StoreTransaction's destructor); one left by a
-//    process killed mid-transaction stays, unreferenced and harmless.
-//  - sync() waits until every appended record is on the disk (fdatasync of
-//    the files written since the last sync, and of the folder when a file
-//    was created). Store::sync_to_disk() calls it before syncing the WAL, so
-//    a commit on the disk never names bytes that are not.
+//    (truncate_to() from StoreTransaction's destructor) when nothing was
+//    appended after it; otherwise it stays, unreferenced and harmless, as
+//    does one left by a process killed mid-transaction or a mail kept ahead
+//    whose transaction never came.
+//  - sync() waits until every record appended before it was called is on
+//    the disk (fdatasync of the files written since the last sync, and of
+//    the folder when a file was created); appends may go on meanwhile.
+//    Store::sync_to_disk() calls it before syncing the WAL, so a commit on
+//    the disk never names bytes that are not.
 //  - read() returns a record's bytes only when they match the SHA-256 the
 //    database holds for them; a file cut short or overwritten is an error
 //    naming the file and offset, never wrong bytes.
 //  - Errors are returned as false with `*err` set to a sentence naming the
 //    file and the system's reason ("the disk is full", "File too large").
-// A MailLog is used from one thread at a time (as its Store).
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -46,6 +50,15 @@ struct MailLogPlace {
   std::int64_t file = 0;          // the number in the file's name
   std::int64_t offset = 0;        // where the mail's first byte is
   std::int64_t record_start = 0;  // where its record's header line is
+  std::int64_t record_end = 0;    // just past its record
+};
+
+// A raw mail the log holds already, kept ahead of the transaction that names
+// it (Store::keep_raw_mail_ahead()).
+struct KeptRawMail {
+  MailLogPlace place;
+  std::int64_t size = 0;
+  std::string sha256;  // hex, as the store keys raw mails
 };
 
 class MailLog {
@@ -68,11 +81,13 @@ class MailLog {
   // Appends one mail; on success `*place` says where its bytes are.
   bool append(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err);
 
-  // Undoes the appends of a transaction that did not commit, `first` being
-  // the place of its first: cuts the file back to where that record starts
-  // (only the newest file; a record in a file closed since stays). Best
-  // effort: a failure leaves records that no row names.
-  void truncate_to(const MailLogPlace& first) noexcept;
+  // Undoes the appends of a transaction that did not commit, `first` and
+  // `last` being the places of its first and last: cuts the file back to
+  // where the first record starts, provided both are in the newest file and
+  // nothing was appended after the last (by another thread keeping a mail
+  // ahead, or another process). Best effort: otherwise, or on a failure,
+  // records stay that no row names.
+  void truncate_to(const MailLogPlace& first, const MailLogPlace& last) noexcept;
 
   bool sync(std::string* err);
 
@@ -85,12 +100,18 @@ class MailLog {
   bool open_newest(std::string* err);
   bool start_file(std::int64_t number, std::string* err);
   void close_current() noexcept;
+  bool lock_folder(std::string* err);  // under lock_: flock of folder_fd_, opened on first use
+  bool append_locked(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err);
+  bool sync_locked(std::string* err);
 
   void give_to_owner(int fd, const std::string& path) const noexcept;
 
   std::string folder_;
   std::string owner_from_;
   std::int64_t file_bytes_;
+  // Everything below is under lock_ (sync() releases it for the disk's wait).
+  std::mutex lock_;
+  int folder_fd_ = -1;          // the folder, for flock() and its fsync
   int fd_ = -1;                 // the newest file, open for writing
   std::int64_t current_ = 0;    // its number (0: none open)
   bool unsynced_ = false;         // fd_ written since the last sync()

@@ -384,6 +384,28 @@ std::string Store::raw_mail_of(std::int64_t message_row_id) const {
   });
 }
 
+std::optional<KeptRawMail> Store::keep_raw_mail_ahead(std::string_view raw, std::string_view sha256_hex,
+                                                      std::string* err) {
+  if (!mail_log_ || raw.empty()) return std::nullopt;
+  KeptRawMail kept;
+  if (!mail_log_->append(raw, sha256_hex, &kept.place, err)) {
+    *err = fmt::format("{}: {}", path_, *err);
+    return std::nullopt;
+  }
+  kept.size = static_cast<std::int64_t>(raw.size());
+  kept.sha256 = std::string(sha256_hex);
+  return kept;
+}
+
+std::string Store::kept_raw_mail_bytes(const KeptRawMail& kept) const {
+  std::string bytes, err;
+  if (!mail_log_ || !mail_log_->read(kept.place, kept.size, kept.sha256, &bytes, &err)) {
+    throw StoreError(fmt::format("{}: reading a raw mail kept ahead: {}", path_,
+                                 mail_log_ ? err : "the store is in memory"));
+  }
+  return bytes;
+}
+
 bool Store::raw_mail_intact(std::string_view sha256_hex) const {
   return guarded(path_, "reading a raw mail", [&] {
     auto q = statements_->use("SELECT log_file, log_offset, size FROM raw_mails WHERE sha256=?");

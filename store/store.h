@@ -22,13 +22,16 @@
 //  - Raw mails: a store in a file keeps each raw mail once (by SHA-256) in
 //    its mail log, append-only files in the folder `<database>-mails`
 //    (store/mail_log.h), written inside the transaction that names them and
-//    cut off again when it does not commit. Back up the database and that
-//    folder together. A store in memory keeps them in the database.
+//    cut off again when it does not commit, or just before it by
+//    keep_raw_mail_ahead() (then left unnamed in the log if it never
+//    commits). Back up the database and that folder together. A store in
+//    memory keeps them in the database.
 //  - Reads outside a transaction see the last committed state.
 //  - Every failure of the database (disk full, read-only file, corrupt file,
 //    locked past the busy timeout) throws StoreError with a message that
 //    names the database file; nothing is half-written.
-// A Store is used from one thread at a time.
+// A Store is used from one thread at a time, but for the two calls that
+// say otherwise (sync_to_disk() and keep_raw_mail_ahead()).
 #pragma once
 
 #include <cstdint>
@@ -147,11 +150,27 @@ class Store {
 
   // Waits until every transaction committed so far is on the disk (one
   // fdatasync of the mail log's file, then of the WAL file; see "Durability"
-  // above). Throws StoreError. The one call that may run on another thread
-  // while this Store is in use, and then only beside index_pending_search()
-  // (which touches neither file's descriptor nor the mail log): the daemon
-  // indexes a batch while the disk catches up.
+  // above). Throws StoreError. May run on another thread while this Store
+  // is in use, but then only beside index_pending_search() (which touches
+  // neither file's descriptor nor the mail log) and keep_raw_mail_ahead():
+  // the daemon indexes a batch while the disk catches up.
   void sync_to_disk();
+
+  // Appends a raw mail to the mail log now, ahead of the transaction that
+  // will name it (StoreTransaction::add_message() with the KeptRawMail): the
+  // fetching thread writes the bytes it has just downloaded, and intake's
+  // thread only records where they are (daemon/mail_prefetcher.h). May be
+  // called from any thread, at any time: it touches only the mail log, which
+  // locks itself. nullopt for a store in memory, or when the log refuses the
+  // mail (`*err` says why); the caller then keeps the bytes, and the
+  // transaction appends them and fails where failures are handled.
+  std::optional<KeptRawMail> keep_raw_mail_ahead(std::string_view raw, std::string_view sha256_hex,
+                                                 std::string* err);
+  // The bytes of a mail kept ahead, read back from the log, for the rare
+  // stage that needs them once the fetching thread let them go (an agent's
+  // reply whose files go on to the customer). Throws StoreError when they
+  // cannot be read back whole.
+  std::string kept_raw_mail_bytes(const KeptRawMail& kept) const;
 
   // Checkpoints in another thread (daemon/wal_checkpointer.h): after each
   // commit on this connection, calls `committed(frames)` with the number of
@@ -331,9 +350,16 @@ class StoreTransaction {
   // computed here. Returns the message's row id.
   std::int64_t add_message(const StoredMessage& message, std::string_view raw,
                            const std::vector<Attachment>& attachments, std::string_view raw_sha256 = {});
+  // The same for a raw mail the log holds already (Store::keep_raw_mail_ahead()):
+  // the row names that record, nothing is appended; when the same bytes are
+  // stored already, the row names those and the record stays unnamed.
+  std::int64_t add_message_kept_ahead(const StoredMessage& message, const KeptRawMail& kept,
+                                      const std::vector<Attachment>& attachments);
   // Appends `raw` to the mail log again and points its row (by SHA-256) at
   // the new copy; see Store::raw_mail_intact().
   void rewrite_raw_mail(std::string_view raw, std::string_view sha256_hex);
+  // Points the row of a raw mail (by SHA-256) at a copy kept ahead instead.
+  void rewrite_raw_mail(const KeptRawMail& kept);
   std::int64_t add_event(const Event& event);
   std::int64_t queue_mail(const OutboxMail& mail);
   // Records that a mail went to `ticket_id` (nullopt: recorded as rejected),
@@ -373,10 +399,18 @@ class StoreTransaction {
   // Appends the raw mail to the store's mail log, remembering the first
   // place appended to, to cut it off again if this does not commit.
   MailLogPlace append_raw_mail(std::string_view raw, std::string_view sha256_hex);
+  // The raw mail's row: found by SHA-256, or inserted naming `kept` or else
+  // a record appended now. nullopt when there is no raw mail.
+  std::optional<std::int64_t> raw_mail_row(std::string_view raw, std::string_view raw_sha256,
+                                           const KeptRawMail* kept);
+  void point_raw_mail_at(const MailLogPlace& place, std::string_view sha256_hex);
+  std::int64_t add_message_with_raw(const StoredMessage& message, std::string_view raw, std::string_view raw_sha256,
+                                    const KeptRawMail* kept, const std::vector<Attachment>& attachments);
   Store* store_;
   StatementCache* statements_;  // the store's
   std::unique_ptr<SQLite::Transaction> transaction_;  // null once moved from
   std::optional<MailLogPlace> first_appended_;
+  MailLogPlace last_appended_;
   bool committed_ = false;
 };
 

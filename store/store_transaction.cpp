@@ -45,7 +45,7 @@ StoreTransaction::StoreTransaction(StoreTransaction&&) noexcept = default;
 StoreTransaction::~StoreTransaction() {
   // Before the SQLite transaction (a member) rolls back: the write lock that
   // keeps other appenders out of the mail log is still held.
-  if (transaction_ && !committed_ && first_appended_) store_->mail_log_->truncate_to(*first_appended_);
+  if (transaction_ && !committed_ && first_appended_) store_->mail_log_->truncate_to(*first_appended_, last_appended_);
 }
 
 MailLogPlace StoreTransaction::append_raw_mail(std::string_view raw, std::string_view sha256_hex) {
@@ -54,12 +54,18 @@ MailLogPlace StoreTransaction::append_raw_mail(std::string_view raw, std::string
     throw StoreError(fmt::format("{}: storing a message: {}", store_->path(), err));
   }
   if (!first_appended_) first_appended_ = place;
+  last_appended_ = place;
   return place;
 }
 
 void StoreTransaction::rewrite_raw_mail(std::string_view raw, std::string_view sha256_hex) {
   if (!store_->mail_log_) return;  // in memory: raw mails are in the database
-  MailLogPlace place = append_raw_mail(raw, sha256_hex);
+  point_raw_mail_at(append_raw_mail(raw, sha256_hex), sha256_hex);
+}
+
+void StoreTransaction::rewrite_raw_mail(const KeptRawMail& kept) { point_raw_mail_at(kept.place, kept.sha256); }
+
+void StoreTransaction::point_raw_mail_at(const MailLogPlace& place, std::string_view sha256_hex) {
   guarded(store_->path(), "storing a raw mail again", [&] {
     auto q = statements_->use("UPDATE raw_mails SET log_file=?, log_offset=?, bytes=X'' WHERE sha256=?");
     q.bind(1, place.file);
@@ -153,37 +159,50 @@ void StoreTransaction::add_participant(std::int64_t ticket_id, std::string_view 
   });
 }
 
+std::optional<std::int64_t> StoreTransaction::raw_mail_row(std::string_view raw, std::string_view raw_sha256,
+                                                            const KeptRawMail* kept) {
+  if (raw.empty() && !kept) return std::nullopt;
+  auto& db = *store_->db_;
+  const std::string digest = kept ? kept->sha256 : raw_sha256.empty() ? sha256_hex(raw) : std::string(raw_sha256);
+  auto find = statements_->use("SELECT id FROM raw_mails WHERE sha256=?");
+  find.bind(1, digest);
+  if (find.executeStep()) return find.getColumn(0).getInt64();  // the same bytes are stored already
+  if (kept || store_->mail_log_) {
+    MailLogPlace place = kept ? kept->place : append_raw_mail(raw, digest);
+    auto insert = statements_->use(
+        "INSERT INTO raw_mails (sha256, size, bytes, log_file, log_offset) VALUES (?, ?, X'', ?, ?)");
+    insert.bind(1, digest);
+    insert.bind(2, kept ? kept->size : static_cast<std::int64_t>(raw.size()));
+    insert.bind(3, place.file);
+    insert.bind(4, place.offset);
+    insert.exec();
+  } else {
+    auto insert = statements_->use("INSERT INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
+    insert.bind(1, digest);
+    insert.bind(2, static_cast<std::int64_t>(raw.size()));
+    // No copy: SQLite reads the mail straight from the caller's buffer.
+    insert.bind_blob_no_copy(3, raw);
+    insert.exec();
+  }
+  return db.getLastInsertRowid();
+}
+
+std::int64_t StoreTransaction::add_message_kept_ahead(const StoredMessage& m, const KeptRawMail& kept,
+                                                      const std::vector<Attachment>& attachments) {
+  return add_message_with_raw(m, {}, {}, &kept, attachments);
+}
+
 std::int64_t StoreTransaction::add_message(const StoredMessage& m, std::string_view raw,
                                            const std::vector<Attachment>& attachments, std::string_view raw_sha256) {
+  return add_message_with_raw(m, raw, raw_sha256, nullptr, attachments);
+}
+
+std::int64_t StoreTransaction::add_message_with_raw(const StoredMessage& m, std::string_view raw,
+                                                    std::string_view raw_sha256, const KeptRawMail* kept,
+                                                    const std::vector<Attachment>& attachments) {
   return guarded(store_->path(), "storing a message", [&] {
     auto& db = *store_->db_;
-    std::optional<std::int64_t> raw_id;
-    if (!raw.empty()) {
-      const std::string digest = raw_sha256.empty() ? sha256_hex(raw) : std::string(raw_sha256);
-      auto find = statements_->use("SELECT id FROM raw_mails WHERE sha256=?");
-      find.bind(1, digest);
-      if (find.executeStep()) {  // the same bytes are stored already (a mail delivered twice)
-        raw_id = find.getColumn(0).getInt64();
-      } else if (store_->mail_log_) {
-        MailLogPlace place = append_raw_mail(raw, digest);
-        auto insert = statements_->use(
-            "INSERT INTO raw_mails (sha256, size, bytes, log_file, log_offset) VALUES (?, ?, X'', ?, ?)");
-        insert.bind(1, digest);
-        insert.bind(2, static_cast<std::int64_t>(raw.size()));
-        insert.bind(3, place.file);
-        insert.bind(4, place.offset);
-        insert.exec();
-        raw_id = db.getLastInsertRowid();
-      } else {
-        auto insert = statements_->use("INSERT INTO raw_mails (sha256, size, bytes) VALUES (?, ?, ?)");
-        insert.bind(1, digest);
-        insert.bind(2, static_cast<std::int64_t>(raw.size()));
-        // No copy: SQLite reads the mail straight from the caller's buffer.
-        insert.bind_blob_no_copy(3, raw);
-        insert.exec();
-        raw_id = db.getLastInsertRowid();
-      }
-    }
+    std::optional<std::int64_t> raw_id = raw_mail_row(raw, raw_sha256, kept);
     auto q = statements_->use("INSERT INTO messages (ticket_id, direction, author_kind, author_name, message_id, "
                               "in_reply_to, subject, body, reply, auto_generated, raw_mail_id, created_at) "
                               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");

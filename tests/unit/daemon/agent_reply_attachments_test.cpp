@@ -1,6 +1,7 @@
 // An agent's files reach the customer (issue 6): intake keeps no decoded
 // copy of a mail's attachments (MailIntake::prepare(); the raw mail holds
-// them), so the agent stage decodes them again before sending them on.
+// them), so the agent stage decodes them again before sending them on, from
+// the mail log when the fetching thread kept the raw mail and let it go.
 #include <catch2/catch.hpp>
 
 #include "daemon/mail_intake.h"
@@ -32,13 +33,18 @@ TEST_CASE("a file an agent attaches to a reply reaches the customer byte for byt
       encode_base64_lines(pdf) + "\r\n--b1--\r\n";
 
   MailIntake intake(desk.config, *desk.store, desk.templates, nullptr, desk.log);
-  // As the fetching thread hands it over: prepared ahead, without the
-  // decoded attachment.
-  PreparedMail prepared = intake.prepare(raw, now);
-  REQUIRE(prepared.message.attachments.size() == 1);
-  CHECK(prepared.message.attachments[0].data.empty());
-  CHECK(prepared.message.attachments[0].size == pdf.size());
-  intake.process({"support", raw, std::nullopt, now, std::move(prepared)}, now + 60);
+  SECTION("prepared ahead, without the decoded attachment") {
+    PreparedMail prepared = intake.prepare(raw, now);
+    REQUIRE(prepared.message.attachments.size() == 1);
+    CHECK(prepared.message.attachments[0].data.empty());
+    CHECK(prepared.message.attachments[0].size == pdf.size());
+    intake.process({"support", raw, std::nullopt, now, std::move(prepared)}, now + 60);
+  }
+  SECTION("kept in the mail log ahead, as the fetching thread hands it over: the raw bytes let go") {
+    PreparedMail prepared = intake.prepare_and_keep(raw, now);
+    REQUIRE(prepared.kept);
+    intake.process({"support", "", std::nullopt, now, std::move(prepared)}, now + 60);
+  }
 
   auto to_customer = desk.mail_to("carol@customer.example");
   REQUIRE(to_customer.size() == 1);

@@ -119,7 +119,7 @@ TEST_CASE("mails prepared ahead come with their own parse and hash, and their te
       second, f.name, f.uidvalidity, f.uids,
       [&](std::string_view raw) {
         if (std::this_thread::get_id() != intake_thread) ++parsed_elsewhere;
-        return PreparedMail{parse_mail(raw, 1700000000), sha256_hex(raw)};
+        return PreparedMail{parse_mail(raw, 1700000000), sha256_hex(raw), std::nullopt};
       },
       budget);
   for (std::size_t i = 0; i < f.uids.size(); ++i) {
@@ -151,6 +151,49 @@ TEST_CASE("mails prepared ahead come with their own parse and hash, and their te
   for (const auto& raw : f.raws) largest_text = std::max(largest_text, text_bytes(raw));
   CHECK(ahead.peak_held_bytes() <= budget + largest_text);
   CHECK(ahead.peak_held_bytes() >= f.raws[0].size() + text_bytes(f.raws[0]));
+}
+
+TEST_CASE("mails kept ahead let their raw bytes go, and a large mail does not wait for their text to be taken", "[live][imap]") {
+  ImapSession imap(live::imap_account());
+  // Two 60 KB mails, then one of 400 KB, with a budget of 200 KB. Kept in the
+  // mail log as they are prepared (as intake's prepare_and_keep() does), the
+  // small ones hold only their text; the large one may start while that
+  // text waits, instead of after intake took every mail before it.
+  Folder f = folder_with_mails(imap, {60000, 60000, 400000, 100});
+  const std::size_t budget = 200000;
+  ImapSession second(live::imap_account());
+  MailPrefetcher ahead(
+      second, f.name, f.uidvalidity, f.uids,
+      [&](std::string_view raw) {
+        PreparedMail prepared{parse_mail(raw, 1700000000), sha256_hex(raw), KeptRawMail{}};
+        // A short text, as most mails have beside their attachments.
+        prepared.message.body.resize(std::min<std::size_t>(prepared.message.body.size(), 20000));
+        prepared.message.reply.clear();
+        prepared.kept->size = static_cast<std::int64_t>(raw.size());
+        prepared.kept->sha256 = prepared.raw_sha256;
+        return prepared;
+      },
+      budget);
+  // Intake busy elsewhere: nothing is taken until the large mail is being
+  // downloaded (the text of the two small ones and its raw bytes held at
+  // once), or ten seconds passed.
+  for (int waited = 0; waited < 1000 && ahead.peak_held_bytes() <= f.raws[2].size(); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(ahead.peak_held_bytes() > f.raws[2].size());
+  for (std::size_t i = 0; i < f.uids.size(); ++i) {
+    std::string raw, why;
+    std::optional<PreparedMail> prepared;
+    INFO("mail " << i << ": " << why);
+    REQUIRE(ahead.next(f.uids[i], &raw, &prepared, &why));
+    CHECK(raw.empty());  // in the mail log: not held twice
+    REQUIRE(prepared);
+    REQUIRE(prepared->kept);
+    CHECK(prepared->kept->size == static_cast<std::int64_t>(f.raws[i].size()));
+    CHECK(prepared->message.message_id == parse_mail(f.raws[i], 1700000000).message_id);
+  }
+  // Never more than the budget beside the one large mail's raw bytes.
+  CHECK(ahead.peak_held_bytes() <= budget + f.raws[2].size());
 }
 
 TEST_CASE("the session fetching ahead logs in once for many cycles", "[live][imap]") {

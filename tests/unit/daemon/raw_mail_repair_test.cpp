@@ -48,6 +48,12 @@ TEST_CASE("a mail whose stored copy a system crash cut short is kept again when 
     auto again = intake.process({"support", kRaw, MailSource{"support", 7, 42}, now + 60, std::nullopt}, now + 60);
     CHECK(again.kind == IntakeOutcome::Kind::duplicate);
   }
+  SECTION("offered again, kept in the log ahead by the fetching thread, its bytes let go") {
+    PreparedMail ahead = intake.prepare_and_keep(kRaw, now + 60);
+    REQUIRE(ahead.kept);
+    auto again = intake.process({"support", "", MailSource{"support", 7, 42}, now + 60, std::move(ahead)}, now + 60);
+    CHECK(again.kind == IntakeOutcome::Kind::duplicate);
+  }
   SECTION("offered again under a new UIDVALIDITY (the mailbox recreated)") {
     auto again = intake.process({"support", kRaw, MailSource{"support", 8, 1}, now + 60, std::nullopt}, now + 60);
     CHECK(again.kind == IntakeOutcome::Kind::duplicate);

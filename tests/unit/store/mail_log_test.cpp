@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "parser/sha256.h"
 #include "store/store.h"
@@ -218,4 +219,126 @@ TEST_CASE("a mail the file system refuses to take is an error naming the file, a
   CHECK(std::filesystem::file_size(t.dir / "mails" / "000001.mails") == size_before);
   REQUIRE(log.append(small, sha256_hex(small), &place, &err));  // space back: the log goes on
   CHECK(place.record_start == static_cast<std::int64_t>(size_before));
+}
+
+TEST_CASE("threads of one process and another process append to one mail log at once, and every record reads back") {
+  // The fetching thread keeps mails ahead while intake's transactions append
+  // and the batch's sync runs, and `ticketd deliver` may append from another
+  // process: two logs on one folder stand in for two processes (each holds
+  // its own open folder, so flock() keeps them apart as it does processes).
+  TempFolder t;
+  const std::string folder = (t.dir / "tickets.db-mails").string();
+  MailLog daemon(folder, {}, 4 << 20);  // small files, so appends also start new ones
+  MailLog other_process(folder, {}, 4 << 20);
+  struct Kept {
+    MailLogPlace place;
+    std::string raw;
+  };
+  std::vector<Kept> kept[3];
+  std::atomic<bool> appending{true};
+  std::atomic<int> failures{0};  // Catch's assertions are for the test's own thread
+  auto append_many = [&](MailLog& log, int writer) {
+    for (int n = 0; n < 60; ++n) {
+      std::string raw = customer_mail(writer * 1000 + n);
+      MailLogPlace place;
+      std::string err;
+      if (!log.append(raw, sha256_hex(raw), &place, &err)) ++failures;
+      kept[writer].push_back({place, std::move(raw)});
+    }
+  };
+  std::thread syncing([&] {
+    std::string err;
+    while (appending) failures += !daemon.sync(&err);
+  });
+  std::thread fetching([&] { append_many(daemon, 0); });
+  std::thread intake([&] { append_many(daemon, 1); });
+  std::thread deliver([&] { append_many(other_process, 2); });
+  fetching.join();
+  intake.join();
+  deliver.join();
+  appending = false;
+  syncing.join();
+  CHECK(failures == 0);
+
+  std::string err;
+  REQUIRE(daemon.sync(&err));
+  int read_back = 0;
+  for (const auto& writer : kept) {
+    for (const auto& [place, raw] : writer) {
+      std::string bytes;
+      INFO(err);
+      CHECK(daemon.read(place, static_cast<std::int64_t>(raw.size()), sha256_hex(raw), &bytes, &err));
+      read_back += bytes == raw;
+    }
+  }
+  CHECK(read_back == 180);
+}
+
+TEST_CASE("a transaction that does not commit keeps the mails kept ahead after its own") {
+  TempFolder t;
+  Store store(t.db());
+  const std::string fetched_meanwhile = customer_mail(2);
+  std::optional<KeptRawMail> ahead;
+  {
+    auto tx = store.begin();
+    Ticket ticket;
+    ticket.subject = "lost?";
+    ticket.mailbox = "support";
+    StoredMessage in;
+    in.direction = "in";
+    in.author = Actor::customer("li.wei@example.cn");
+    in.ticket_id = tx.create_ticket(ticket).id;
+    tx.add_message(in, customer_mail(1), {});
+    // Meanwhile the fetching thread keeps the next mail.
+    std::string err;
+    ahead = store.keep_raw_mail_ahead(fetched_meanwhile, sha256_hex(fetched_meanwhile), &err);
+    REQUIRE(ahead);
+  }  // rolled back: cutting its record off would cut the next mail's too
+  CHECK(store.kept_raw_mail_bytes(*ahead) == fetched_meanwhile);
+  CHECK(store.list_tickets({}).empty());
+}
+
+TEST_CASE("a mail kept ahead is named by the transaction that stores it, and written once") {
+  TempFolder t;
+  Store store(t.db());
+  const std::string raw = customer_mail(1);
+  std::string err;
+  auto kept = store.keep_raw_mail_ahead(raw, sha256_hex(raw), &err);
+  REQUIRE(kept);
+  CHECK(kept->size == static_cast<std::int64_t>(raw.size()));
+  CHECK(store.kept_raw_mail_bytes(*kept) == raw);
+
+  auto store_kept = [&](const KeptRawMail& k) {
+    auto tx = store.begin();
+    Ticket ticket;
+    ticket.subject = "发票";
+    ticket.mailbox = "support";
+    StoredMessage in;
+    in.direction = "in";
+    in.author = Actor::customer("li.wei@example.cn");
+    in.ticket_id = tx.create_ticket(ticket).id;
+    auto row = tx.add_message_kept_ahead(in, k, {});
+    tx.commit();
+    return row;
+  };
+  auto row = store_kept(*kept);
+  CHECK(store.raw_mail_of(row) == raw);
+  const std::string one_record = "ticketd-mail " + std::to_string(raw.size()) + " " + sha256_hex(raw) + "\r\n" + raw + "\r\n";
+  CHECK(read_file(t.log_file(1)) == one_record);
+
+  // The same mail again (fetched twice): kept once more, but its row names
+  // the first copy, and the second stays in the log unnamed.
+  auto again = store.keep_raw_mail_ahead(raw, sha256_hex(raw), &err);
+  REQUIRE(again);
+  auto second_row = store_kept(*again);
+  CHECK(store.raw_mail_of(second_row) == raw);
+  SQLite::Database db(t.db());
+  CHECK(db.execAndGet("SELECT count(*) FROM raw_mails").getInt64() == 1);
+  CHECK(db.execAndGet("SELECT log_offset FROM raw_mails").getInt64() == kept->place.offset);
+}
+
+TEST_CASE("a store in memory keeps nothing ahead: its transactions keep the raw mail") {
+  Store store(":memory:");
+  std::string err;
+  CHECK_FALSE(store.keep_raw_mail_ahead("From: a@b\r\n\r\nhi", sha256_hex("From: a@b\r\n\r\nhi"), &err));
 }
