@@ -420,11 +420,11 @@ bool Store::raw_mail_intact(std::string_view sha256_hex) const {
 Store::AgentLoad Store::agent_load(std::string_view agent) const {
   return guarded(path_, "reading agent load", [&] {
     AgentLoad load;
-    auto open = statements_->use(
-        "SELECT count(*) FROM tickets WHERE assignee=? AND status NOT IN ('resolved','closed')");
+    // Kept by migration 11's triggers: counting the agent's tickets here
+    // grew with the store, for every new ticket assigned.
+    auto open = statements_->use("SELECT open_tickets FROM agent_open_tickets WHERE agent=?");
     open.bind(1, std::string(agent));
-    open.executeStep();
-    load.open_tickets = open.getColumn(0).getInt64();
+    if (open.executeStep()) load.open_tickets = open.getColumn(0).getInt64();
     auto last = statements_->use("SELECT last_assigned_at FROM agent_assignments WHERE agent=?");
     last.bind(1, std::string(agent));
     if (last.executeStep()) load.last_assigned_at = last.getColumn(0).getInt64();

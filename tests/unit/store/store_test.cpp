@@ -211,3 +211,42 @@ TEST_CASE("committed changes can be forced to disk before a mail is marked proce
   Store other((t.dir / "t.db").string());
   CHECK(other.uid_processed("support", 7, 42));
 }
+
+TEST_CASE("an agent's open tickets are counted as tickets are assigned, reassigned, resolved and reopened") {
+  // Least-loaded assignment reads these counts for every new ticket; they
+  // are kept as tickets change (migration 11), so here they are checked,
+  // after every change, against a count of the tickets themselves.
+  TempStore t;
+  SQLite::Database db((t.dir / "t.db").string());
+  const char* agents[] = {"", "ann", "bob", "cai"};
+  const char* statuses[] = {"new", "open", "pending", "on-hold", "resolved", "closed"};
+  std::vector<Ticket> tickets;
+  std::uint32_t seed = 20261122;
+  auto next = [&](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  for (int step = 0; step < 300; ++step) {
+    auto tx = t.store->begin();
+    if (tickets.empty() || next(3) == 0) {
+      Ticket ticket = sample_ticket();
+      ticket.status = statuses[next(6)];
+      ticket.assignee = agents[next(4)];
+      tickets.push_back(tx.create_ticket(ticket));
+    } else {
+      Ticket& ticket = tickets[next(static_cast<std::uint32_t>(tickets.size()))];
+      if (next(2) == 0) ticket.assignee = agents[next(4)];
+      if (next(2) == 0) ticket.status = statuses[next(6)];
+      tx.update_ticket(ticket, 1700000000 + step);
+    }
+    tx.commit();
+    for (const char* agent : {"ann", "bob", "cai"}) {
+      SQLite::Statement count(db, "SELECT count(*) FROM tickets WHERE assignee=? AND status NOT IN ('resolved','closed')");
+      count.bind(1, agent);
+      REQUIRE(count.executeStep());
+      INFO("step " << step << ", agent " << agent);
+      REQUIRE(t.store->agent_load(agent).open_tickets == count.getColumn(0).getInt64());
+    }
+  }
+  CHECK(t.store->agent_load("nobody").open_tickets == 0);
+}
