@@ -19,13 +19,18 @@ std::int64_t retry_delay(int attempts, const OutboxConfig& config, std::mt19937_
 OutboxRun send_due_mail(Store& store, SmtpSession& smtp, const OutboxConfig& config, Log& log, std::int64_t now,
                         std::mt19937_64& random) {
   OutboxRun run;
+  // Mails noted sent and not yet marked (a killed process's) are marked
+  // first, so none of them is due again.
+  store.fold_sent_journal();
   for (const auto& mail : store.due_outbox(now, config.batch)) {
     SendResult result = smtp.send(mail.envelope_from, mail.recipients, mail.data);
     std::string to = mail.recipients.empty() ? std::string("(nobody)") : mail.recipients.front();
     int attempts = mail.attempts + 1;
     switch (result.outcome) {
       case SendResult::Outcome::sent:
-        store.outbox_sent(mail.id, now);
+        // Noted at once, marked with the pass's others below: one commit per
+        // mail waited for intake's write lock (store/sent_journal.h).
+        store.note_sent(mail.id, now);
         ++run.sent;
         log.info("sent outbox #{} ({}) <{}> to {}", mail.id, mail.kind, mail.message_id, to);
         break;
@@ -50,11 +55,12 @@ OutboxRun send_due_mail(Store& store, SmtpSession& smtp, const OutboxConfig& con
           // No SMTP answer at all: the server is down; spare the rest of the
           // queue an attempt each (they keep their due time and go next cycle).
           run.server_unreachable = true;
-          return run;
         }
         break;
     }
+    if (run.server_unreachable) break;
   }
+  store.fold_sent_journal();
   return run;
 }
 

@@ -1,5 +1,7 @@
 // The "send" stage: mails queued in the outbox go out over one reused SMTP
-// connection. A mail is marked sent only after the server accepted it; a
+// connection. A mail is marked sent only after the server accepted it (noted
+// in the store's sent journal at once, its row marked with the pass's others
+// in one transaction at the end of the pass, store/sent_journal.h); a
 // temporary failure (4xx, connection trouble) is retried with exponential
 // backoff and jitter; a permanent failure (5xx) or too many attempts marks it
 // failed, visible in `ticketd outbox list`. No row is ever deleted. A crash

@@ -72,6 +72,7 @@ Store::Store(const std::string& path) : path_(path) {
     // empty for a database in memory, which keeps raw mails in itself.
     if (const char* main_file = sqlite3_db_filename(db_->getHandle(), "main"); main_file && *main_file) {
       mail_log_ = std::make_unique<MailLog>(std::string(main_file) + "-mails", std::string(main_file));
+      sent_journal_ = std::make_unique<SentJournal>(std::string(main_file) + "-sent");
     }
     sqlite3_busy_handler(db_->getHandle(), &wait_for_write_lock, nullptr);
     db_->exec("PRAGMA journal_mode=WAL");
@@ -528,6 +529,40 @@ void Store::outbox_sent(std::int64_t id, std::int64_t now) {
     q.bind(2, id);
     q.exec();
   });
+}
+
+void Store::note_sent(std::int64_t id, std::int64_t now) {
+  std::string err;
+  if (sent_journal_ && sent_journal_->note({id, now}, &err)) return;
+  outbox_sent(id, now);  // as before the journal: the mail is still marked
+}
+
+int Store::fold_sent_journal() {
+  if (!sent_journal_) return 0;
+  int noted = 0;
+  std::string err;
+  bool emptied = sent_journal_->take_all(
+      [&](const std::vector<SentNote>& notes) {
+        auto transaction = begin();
+        guarded(path_, "recording sent mail", [&] {
+          // Only a queued row: folding the same notes twice (a crash between
+          // this commit and emptying the journal) changes nothing.
+          auto q = statements_->use(
+              "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' "
+              "WHERE id=? AND state='queued'");
+          for (const SentNote& sent : notes) {
+            q.bind(1, sent.sent_at);
+            q.bind(2, sent.outbox_id);
+            q.exec();
+            q.reset();
+          }
+        });
+        transaction.commit();
+        noted = static_cast<int>(notes.size());
+      },
+      &err);
+  if (!emptied) throw StoreError(fmt::format("{}: {}", path_, err));
+  return noted;
 }
 
 void Store::outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error) {

@@ -48,6 +48,7 @@
 #include "store/lifecycle_records.h"
 #include "store/mail_log.h"
 #include "store/records.h"
+#include "store/sent_journal.h"
 
 namespace SQLite {
 class Database;
@@ -261,6 +262,17 @@ class Store {
   std::vector<SlaOverride> sla_overrides_of(std::int64_t ticket_id) const;
   // Each of these is its own small transaction.
   void outbox_sent(std::int64_t id, std::int64_t now);
+  // That the server accepted outbox mail `id` at `now`, recorded at once
+  // without the write lock: a line in the sent journal beside the database
+  // (store/sent_journal.h), which survives kill -9 as a commit does. The
+  // mail's row says "sent" once fold_sent_journal() ran; until then the
+  // sender must not read what is due (send_due_mail() folds first). A store
+  // in memory, or a journal that cannot be written, marks the row at once.
+  void note_sent(std::int64_t id, std::int64_t now);
+  // Marks every mail the sent journal holds (noted by any process, a killed
+  // one's included) sent, in one transaction, and empties the journal.
+  // Returns how many were noted. Throws StoreError; the notes then stay.
+  int fold_sent_journal();
   void outbox_retry_later(std::int64_t id, std::int64_t next_attempt_at, std::string_view error);
   void outbox_failed(std::int64_t id, std::string_view error);
   // Puts failed (or all queued, when `id` is empty) mails back to be sent now;
@@ -323,6 +335,7 @@ class Store {
   std::function<void(int)> committed_;  // on_commit_leave_checkpoints_to()'s
   int catch_up_frames_ = 0;             // on_commit_leave_checkpoints_to()'s
   std::unique_ptr<MailLog> mail_log_;   // null for a store in memory
+  std::unique_ptr<SentJournal> sent_journal_;  // null for a store in memory
 };
 
 // One write transaction; see Store's contract. Move-only. Throws StoreError.
