@@ -164,7 +164,9 @@ class Store {
   // called from any thread, at any time: it touches only the mail log, which
   // locks itself. nullopt for a store in memory, or when the log refuses the
   // mail (`*err` says why); the caller then keeps the bytes, and the
-  // transaction appends them and fails where failures are handled.
+  // transaction appends them and fails where failures are handled. A mail
+  // kept ahead that turns out to be stored already (a duplicate, a mailbox
+  // recreated) or whose transaction never commits stays in the log, unnamed.
   std::optional<KeptRawMail> keep_raw_mail_ahead(std::string_view raw, std::string_view sha256_hex,
                                                  std::string* err);
   // The bytes of a mail kept ahead, read back from the log, for the rare

@@ -51,18 +51,22 @@ std::string customer_mail(int n) {
   return raw;
 }
 
-std::int64_t store_incoming(Store& store, const std::string& raw) {
-  auto tx = store.begin();
+// A new ticket in `tx`, and the customer's message for it (not yet added).
+StoredMessage new_ticket_message(StoreTransaction& tx) {
   Ticket ticket;
   ticket.subject = "发票";
   ticket.requester_address = "li.wei@example.cn";
   ticket.mailbox = "support";
-  ticket = tx.create_ticket(ticket);
   StoredMessage in;
-  in.ticket_id = ticket.id;
+  in.ticket_id = tx.create_ticket(ticket).id;
   in.direction = "in";
   in.author = Actor::customer("li.wei@example.cn");
-  auto row = tx.add_message(in, raw, {});
+  return in;
+}
+
+std::int64_t store_incoming(Store& store, const std::string& raw) {
+  auto tx = store.begin();
+  auto row = tx.add_message(new_ticket_message(tx), raw, {});
   tx.commit();
   return row;
 }
@@ -91,13 +95,7 @@ TEST_CASE("a transaction that does not commit leaves no raw mail in the log") {
   store_incoming(store, kept);
   {
     auto tx = store.begin();
-    StoredMessage in;
-    in.direction = "in";
-    in.author = Actor::customer("li.wei@example.cn");
-    Ticket ticket;
-    ticket.subject = "lost?";
-    ticket.mailbox = "support";
-    in.ticket_id = tx.create_ticket(ticket).id;
+    StoredMessage in = new_ticket_message(tx);
     tx.add_message(in, customer_mail(2), {});
     tx.add_message(in, customer_mail(3), {});
   }  // rolled back, say by a full disk at commit
@@ -281,14 +279,7 @@ TEST_CASE("a transaction that does not commit keeps the mails kept ahead after i
   std::optional<KeptRawMail> ahead;
   {
     auto tx = store.begin();
-    Ticket ticket;
-    ticket.subject = "lost?";
-    ticket.mailbox = "support";
-    StoredMessage in;
-    in.direction = "in";
-    in.author = Actor::customer("li.wei@example.cn");
-    in.ticket_id = tx.create_ticket(ticket).id;
-    tx.add_message(in, customer_mail(1), {});
+    tx.add_message(new_ticket_message(tx), customer_mail(1), {});
     // Meanwhile the fetching thread keeps the next mail.
     std::string err;
     ahead = store.keep_raw_mail_ahead(fetched_meanwhile, sha256_hex(fetched_meanwhile), &err);
@@ -310,14 +301,7 @@ TEST_CASE("a mail kept ahead is named by the transaction that stores it, and wri
 
   auto store_kept = [&](const KeptRawMail& k) {
     auto tx = store.begin();
-    Ticket ticket;
-    ticket.subject = "发票";
-    ticket.mailbox = "support";
-    StoredMessage in;
-    in.direction = "in";
-    in.author = Actor::customer("li.wei@example.cn");
-    in.ticket_id = tx.create_ticket(ticket).id;
-    auto row = tx.add_message_kept_ahead(in, k, {});
+    auto row = tx.add_message_kept_ahead(new_ticket_message(tx), k, {});
     tx.commit();
     return row;
   };
