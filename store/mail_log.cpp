@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "parser/sha256.h"
+#include "store/file_owner.h"
 
 namespace ticketd {
 
@@ -84,19 +85,6 @@ bool sync_files(int file, const std::string& file_name, int folder_fd, const std
 MailLog::MailLog(std::string folder, std::string owner_from, std::int64_t file_bytes)
     : folder_(std::move(folder)), owner_from_(std::move(owner_from)), file_bytes_(file_bytes) {}
 
-// Best effort: a failure leaves root's ownership, which the daemon's error
-// ("Permission denied", naming the file) then tells the admin about.
-void MailLog::give_to_owner(int fd, const std::string& path) const noexcept {
-  struct stat model {};
-  if (owner_from_.empty() || ::geteuid() != 0 || ::stat(owner_from_.c_str(), &model) != 0) return;
-  if (model.st_uid == 0 && model.st_gid == 0) return;
-  if (fd >= 0) {
-    (void)!::fchown(fd, model.st_uid, model.st_gid);
-  } else {
-    (void)!::chown(path.c_str(), model.st_uid, model.st_gid);
-  }
-}
-
 MailLog::~MailLog() {
   close_current();
   if (folder_fd_ >= 0) ::close(folder_fd_);
@@ -116,7 +104,7 @@ bool MailLog::start_file(std::int64_t number, std::string* err) {
   int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd >= 0) {
     folder_unsynced_ = true;  // the new name must reach the disk too
-    give_to_owner(fd, name);
+    give_to_owner_of(owner_from_, fd, name);
   } else if (errno == EEXIST) {
     fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC);
   }
@@ -160,7 +148,7 @@ class FolderLock {
 bool MailLog::lock_folder(std::string* err) {
   if (folder_fd_ < 0) {
     if (::mkdir(folder_.c_str(), 0750) == 0) {
-      give_to_owner(-1, folder_);
+      give_to_owner_of(owner_from_, -1, folder_);
     } else if (errno != EEXIST) {
       *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
       return false;

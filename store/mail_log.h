@@ -104,7 +104,6 @@ class MailLog {
   bool append_locked(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err);
   bool sync_locked(std::string* err);
 
-  void give_to_owner(int fd, const std::string& path) const noexcept;
 
   std::string folder_;
   std::string owner_from_;

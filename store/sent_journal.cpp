@@ -11,9 +11,12 @@
 
 #include <fmt/format.h>
 
+#include "store/file_owner.h"
+
 namespace ticketd {
 
-SentJournal::SentJournal(std::string path) : path_(std::move(path)) {}
+SentJournal::SentJournal(std::string path, std::string owner_from)
+    : path_(std::move(path)), owner_from_(std::move(owner_from)) {}
 
 SentJournal::~SentJournal() {
   if (fd_ >= 0) ::close(fd_);
@@ -26,6 +29,7 @@ bool SentJournal::open_file(std::string* err) {
     *err = fmt::format("{}: cannot open the journal of sent mail: {}", path_, std::strerror(errno));
     return false;
   }
+  give_to_owner_of(owner_from_, fd_, path_);
   return true;
 }
 

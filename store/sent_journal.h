@@ -35,7 +35,10 @@ struct SentNote {
 
 class SentJournal {
  public:
-  explicit SentJournal(std::string path);  // nothing is opened before the first note
+  // Nothing is opened before the first note or take. `owner_from`: the
+  // database, whose owner a journal this process creates as root gets
+  // (store/file_owner.h).
+  explicit SentJournal(std::string path, std::string owner_from = {});
   ~SentJournal();
   SentJournal(const SentJournal&) = delete;
   SentJournal& operator=(const SentJournal&) = delete;
@@ -67,6 +70,7 @@ class SentJournal {
   void unlock() noexcept;
 
   std::string path_;
+  std::string owner_from_;
   int fd_ = -1;
 };
 

@@ -72,7 +72,7 @@ Store::Store(const std::string& path) : path_(path) {
     // empty for a database in memory, which keeps raw mails in itself.
     if (const char* main_file = sqlite3_db_filename(db_->getHandle(), "main"); main_file && *main_file) {
       mail_log_ = std::make_unique<MailLog>(std::string(main_file) + "-mails", std::string(main_file));
-      sent_journal_ = std::make_unique<SentJournal>(std::string(main_file) + "-sent");
+      sent_journal_ = std::make_unique<SentJournal>(std::string(main_file) + "-sent", std::string(main_file));
     }
     sqlite3_busy_handler(db_->getHandle(), &wait_for_write_lock, nullptr);
     db_->exec("PRAGMA journal_mode=WAL");

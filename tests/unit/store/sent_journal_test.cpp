@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -102,4 +103,19 @@ TEST_CASE("a store in memory marks a sent mail at once") {
   store.note_sent(ids[0], 150);
   CHECK(state_of(store, ids[0]) == "sent");
   CHECK(store.fold_sent_journal() == 0);
+}
+
+TEST_CASE("a sent journal an admin's command creates as root belongs to the database's owner, as the daemon runs") {
+  if (::geteuid() != 0) return;  // only root creates files for another user
+  TempFolder t;
+  std::vector<std::int64_t> ids;
+  { Store create(t.db()); ids = queue_mails(create, 1); }
+  const uid_t daemon_user = 65534;  // nobody, as a stand-in for the ticketd user
+  REQUIRE(::chown(t.db().c_str(), daemon_user, daemon_user) == 0);
+  Store as_root(t.db());
+  as_root.note_sent(ids[0], 150);
+  struct stat file {};
+  REQUIRE(::stat(t.journal().c_str(), &file) == 0);
+  CHECK(file.st_uid == daemon_user);
+  CHECK(file.st_gid == daemon_user);
 }
