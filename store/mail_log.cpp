@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "parser/sha256.h"
+#include "store/file_lock.h"
 #include "store/file_owner.h"
 
 namespace ticketd {
@@ -117,7 +117,7 @@ bool MailLog::start_file(std::int64_t number, std::string* err) {
   return true;
 }
 
-// The folder exists: lock_folder() made it.
+// The folder exists: open_folder() made it.
 bool MailLog::open_newest(std::string* err) {
   DIR* dir = ::opendir(folder_.c_str());
   if (!dir) {
@@ -130,38 +130,17 @@ bool MailLog::open_newest(std::string* err) {
   return start_file(newest, err);
 }
 
-// Held from the folder's flock() to the end of an append or a truncation:
-// the lock other processes appending to this log wait for.
-class FolderLock {
- public:
-  explicit FolderLock(int fd) : fd_(fd) {}
-  ~FolderLock() {
-    if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+bool MailLog::open_folder(std::string* err) {
+  if (folder_fd_ >= 0) return true;
+  if (::mkdir(folder_.c_str(), 0750) == 0) {
+    give_to_owner_of(owner_from_, -1, folder_);
+  } else if (errno != EEXIST) {
+    *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
+    return false;
   }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-
- private:
-  int fd_;
-};
-
-bool MailLog::lock_folder(std::string* err) {
+  folder_fd_ = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (folder_fd_ < 0) {
-    if (::mkdir(folder_.c_str(), 0750) == 0) {
-      give_to_owner_of(owner_from_, -1, folder_);
-    } else if (errno != EEXIST) {
-      *err = fmt::format("{}: cannot create the folder for raw mail: {}", folder_, reason(errno));
-      return false;
-    }
-    folder_fd_ = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (folder_fd_ < 0) {
-      *err = fmt::format("{}: cannot open the folder of raw mail: {}", folder_, reason(errno));
-      return false;
-    }
-  }
-  while (::flock(folder_fd_, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    *err = fmt::format("{}: cannot lock the folder of raw mail: {}", folder_, reason(errno));
+    *err = fmt::format("{}: cannot open the folder of raw mail: {}", folder_, reason(errno));
     return false;
   }
   return true;
@@ -169,8 +148,9 @@ bool MailLog::lock_folder(std::string* err) {
 
 bool MailLog::append(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err) {
   std::lock_guard<std::mutex> hold(lock_);
-  if (!lock_folder(err)) return false;
-  FolderLock locked(folder_fd_);
+  if (!open_folder(err)) return false;
+  FileLock locked(folder_fd_);  // other processes' appends wait
+  if (!locked.held(folder_, err)) return false;
   return append_locked(raw, sha256_hex, place, err);
 }
 
@@ -226,8 +206,9 @@ void MailLog::truncate_to(const MailLogPlace& first, const MailLogPlace& last) n
   std::lock_guard<std::mutex> hold(lock_);
   if (fd_ < 0 || first.file != current_ || last.file != current_) return;
   std::string ignored;
-  if (!lock_folder(&ignored)) return;
-  FolderLock locked(folder_fd_);
+  if (!open_folder(&ignored)) return;
+  FileLock locked(folder_fd_);
+  if (!locked.held(folder_, &ignored)) return;
   struct stat now {};
   if (::fstat(fd_, &now) == 0 && now.st_size == last.record_end) (void)!::ftruncate(fd_, first.record_start);
 }

@@ -100,7 +100,7 @@ class MailLog {
   bool open_newest(std::string* err);
   bool start_file(std::int64_t number, std::string* err);
   void close_current() noexcept;
-  bool lock_folder(std::string* err);  // under lock_: flock of folder_fd_, opened on first use
+  bool open_folder(std::string* err);  // under lock_: creates and opens folder_fd_ on first use
   bool append_locked(std::string_view raw, std::string_view sha256_hex, MailLogPlace* place, std::string* err);
   bool sync_locked(std::string* err);
 

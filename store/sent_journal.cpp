@@ -2,7 +2,6 @@
 #include "store/sent_journal.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "store/file_lock.h"
 #include "store/file_owner.h"
 
 namespace ticketd {
@@ -36,7 +36,8 @@ bool SentJournal::open_file(std::string* err) {
 bool SentJournal::note(const SentNote& sent, std::string* err) {
   if (!open_file(err)) return false;
   const std::string line = fmt::format("sent {} {}\n", sent.outbox_id, sent.sent_at);
-  if (!lock(err)) return false;
+  FileLock locked(fd_);
+  if (!locked.held(path_, err)) return false;
   const off_t before = ::lseek(fd_, 0, SEEK_END);
   ssize_t written;
   do {
@@ -45,7 +46,6 @@ bool SentJournal::note(const SentNote& sent, std::string* err) {
   const int error = errno;
   // A line written in part (a full disk) goes, so the next is not joined to it.
   if (written != static_cast<ssize_t>(line.size()) && before >= 0) (void)!::ftruncate(fd_, before);
-  unlock();
   if (written != static_cast<ssize_t>(line.size())) {
     *err = fmt::format("{}: cannot note a sent mail: {}", path_,
                        written < 0 ? std::strerror(error) : "written only in part (the disk is full?)");
@@ -54,8 +54,22 @@ bool SentJournal::note(const SentNote& sent, std::string* err) {
   return true;
 }
 
-bool SentJournal::read_locked(std::vector<SentNote>* notes, std::string* err) {
-  if (!open_file(err) || !lock(err)) return false;
+bool SentJournal::take_all(const std::function<void(const std::vector<SentNote>&)>& mark, std::string* err) {
+  if (!open_file(err)) return false;
+  FileLock locked(fd_);  // other processes' notes wait until the file is emptied
+  if (!locked.held(path_, err)) return false;
+  std::vector<SentNote> notes;
+  if (!read_all(&notes, err)) return false;
+  if (notes.empty()) return true;
+  mark(notes);
+  if (::ftruncate(fd_, 0) != 0) {
+    *err = fmt::format("{}: cannot empty the journal of sent mail: {}", path_, std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+bool SentJournal::read_all(std::vector<SentNote>* notes, std::string* err) {
   std::string text;
   char buffer[8192];
   for (off_t at = 0;;) {
@@ -63,7 +77,6 @@ bool SentJournal::read_locked(std::vector<SentNote>* notes, std::string* err) {
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       *err = fmt::format("{}: cannot read the journal of sent mail: {}", path_, std::strerror(errno));
-      unlock();
       return false;
     }
     if (got == 0) break;
@@ -86,24 +99,5 @@ bool SentJournal::read_locked(std::vector<SentNote>* notes, std::string* err) {
   }
   return true;
 }
-
-bool SentJournal::empty_and_unlock(bool truncate, std::string* err) {
-  bool ok = !truncate || ::ftruncate(fd_, 0) == 0;
-  if (!ok) *err = fmt::format("{}: cannot empty the journal of sent mail: {}", path_, std::strerror(errno));
-  unlock();
-  return ok;
-}
-
-bool SentJournal::lock(std::string* err) {
-  while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      *err = fmt::format("{}: cannot lock the journal of sent mail: {}", path_, std::strerror(errno));
-      return false;
-    }
-  }
-  return true;
-}
-
-void SentJournal::unlock() noexcept { ::flock(fd_, LOCK_UN); }
 
 }  // namespace ticketd

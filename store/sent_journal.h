@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,30 +45,16 @@ class SentJournal {
   SentJournal& operator=(const SentJournal&) = delete;
 
   bool note(const SentNote& sent, std::string* err);
-  // Every note in the file, oldest first; the file is emptied. The callback
-  // runs under the lock, before the file is emptied: when it throws, the
-  // notes stay for the next take_all().
-  template <typename Mark>
-  bool take_all(Mark&& mark, std::string* err) {
-    std::vector<SentNote> notes;
-    if (!read_locked(&notes, err)) return false;
-    try {
-      if (!notes.empty()) mark(notes);
-    } catch (...) {
-      unlock();
-      throw;
-    }
-    return empty_and_unlock(!notes.empty(), err);
-  }
+  // Every note in the file, oldest first, handed to `mark`; then the file
+  // is emptied. `mark` runs under the lock: when it throws, the notes stay
+  // for the next take_all().
+  bool take_all(const std::function<void(const std::vector<SentNote>&)>& mark, std::string* err);
 
   const std::string& path() const { return path_; }
 
  private:
   bool open_file(std::string* err);
-  bool read_locked(std::vector<SentNote>* notes, std::string* err);  // takes the lock
-  bool empty_and_unlock(bool truncate, std::string* err);
-  bool lock(std::string* err);
-  void unlock() noexcept;
+  bool read_all(std::vector<SentNote>* notes, std::string* err);  // under the FileLock
 
   std::string path_;
   std::string owner_from_;
