@@ -523,8 +523,11 @@ bool Store::permanently_failed_since(std::string_view address, std::int64_t sinc
 
 void Store::outbox_sent(std::int64_t id, std::int64_t now) {
   guarded(path_, "recording a sent mail", [&] {
+    // Only a queued row: a mail noted twice in the sent journal (a crash
+    // between its fold's commit and emptying it) is marked once.
     auto q = statements_->use(
-        "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' WHERE id=?");
+        "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' "
+        "WHERE id=? AND state='queued'");
     q.bind(1, now);
     q.bind(2, id);
     q.exec();
@@ -543,20 +546,8 @@ int Store::fold_sent_journal() {
   std::string err;
   bool emptied = sent_journal_->take_all(
       [&](const std::vector<SentNote>& notes) {
-        auto transaction = begin();
-        guarded(path_, "recording sent mail", [&] {
-          // Only a queued row: folding the same notes twice (a crash between
-          // this commit and emptying the journal) changes nothing.
-          auto q = statements_->use(
-              "UPDATE outbox SET state='sent', sent_at=?, attempts=attempts+1, last_error='' "
-              "WHERE id=? AND state='queued'");
-          for (const SentNote& sent : notes) {
-            q.bind(1, sent.sent_at);
-            q.bind(2, sent.outbox_id);
-            q.exec();
-            q.reset();
-          }
-        });
+        auto transaction = begin();  // outbox_sent() then writes inside it: one commit
+        for (const SentNote& sent : notes) outbox_sent(sent.outbox_id, sent.sent_at);
         transaction.commit();
         noted = static_cast<int>(notes.size());
       },

@@ -262,7 +262,8 @@ class Store {
   // The SLA targets rules set for a ticket (migration 6,
   // store/sla_override_store.cpp).
   std::vector<SlaOverride> sla_overrides_of(std::int64_t ticket_id) const;
-  // Each of these is its own small transaction.
+  // Each of these is its own small transaction (or part of the caller's).
+  // outbox_sent() marks a queued mail only.
   void outbox_sent(std::int64_t id, std::int64_t now);
   // That the server accepted outbox mail `id` at `now`, recorded at once
   // without the write lock: a line in the sent journal beside the database
