@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "daemon/thread_priority.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -63,6 +64,7 @@ void BackgroundSender::wait_for_news() {
 }
 
 void BackgroundSender::loop() {
+  run_in_background("ticketd-send");
   // An exception must not leave the thread (std::terminate): the store's is
   // reported to the cycle, which logs it and backs off as for its own.
   try {

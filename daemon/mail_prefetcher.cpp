@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "daemon/thread_priority.h"
+
 namespace ticketd {
 
 namespace {
@@ -95,6 +97,7 @@ bool MailPrefetcher::next(std::uint32_t uid, std::string* raw, std::optional<Pre
 }
 
 void MailPrefetcher::download_loop() {
+  run_in_background("ticketd-fetch");
   try {
     ImapSession& imap = imap_;  // this thread's alone until the destructor joins it
     imap.cancel_when(&cancel_);
@@ -154,6 +157,7 @@ void MailPrefetcher::download_loop() {
 }
 
 void MailPrefetcher::prepare_loop() {
+  run_in_background("ticketd-parse");
   try {
     for (;;) {
       Fetched mail;

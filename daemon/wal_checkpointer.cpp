@@ -1,5 +1,6 @@
 #include "daemon/wal_checkpointer.h"
 
+#include "daemon/thread_priority.h"
 #include "store/store.h"
 
 namespace ticketd {
@@ -37,6 +38,7 @@ std::uint64_t WalCheckpointer::checkpoints() const {
 }
 
 void WalCheckpointer::loop() {
+  run_in_background("ticketd-checkpt");
   std::unique_lock<std::mutex> hold(lock_);
   for (;;) {
     changed_.wait(hold, [this] { return stopping_ || due(); });
