@@ -9,7 +9,6 @@
 // running.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <malloc.h>
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 
@@ -26,6 +25,7 @@
 #include "daemon/mailbox_account.h"
 #include "daemon/mailbox_poller.h"
 #include "daemon/mailbox_watch.h"
+#include "daemon/memory_policy.h"
 #include "daemon/metrics.h"
 #include "daemon/outbox_worker.h"
 #include "daemon/rules_loader.h"
@@ -303,12 +303,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   auto once = std::make_shared<bool>(false);
   cmd->add_flag("--once", *once, "one full cycle (poll every mailbox, send the outbox), then exit");
   cmd->callback([&global, once] {
-    // Two malloc arenas, not one per thread: intake, the fetching thread,
-    // the sender and the checkpointer each kept freed multi-MB mail buffers
-    // in an arena of their own, and peak RSS rose to 82 MiB at 5,000 mails,
-    // over issue 8's bound of 64 MiB plus the largest mail (78 MiB there).
-    // With two: 70 MiB, for about 10% more time (bench/README.md).
-    mallopt(M_ARENA_MAX, 2);
+    keep_freed_memory_for_reuse();  // before any thread starts (daemon/memory_policy.h)
     Log log;
     Wakeup signals;
     auto config = load_config_or_report(global.config_path, &global.exit_code);
@@ -352,6 +347,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       publish_metrics(*runtime, counters, cycle, seconds_since(started), log);
       sd_notify(0, "WATCHDOG=1\nSTATUS=Waiting for mail");
       // More mail due to be sent: only a pending signal is taken, no sleep.
+      if (!cycle.mail_left_due) give_back_freed_memory();
       const int signal = cycle.mail_left_due ? signals.wait(std::chrono::steady_clock::now(), {}).signal
                                              : sleep_between_cycles(*runtime, signals).signal;
       sd_notify(0, "WATCHDOG=1");
