@@ -4,10 +4,15 @@
 #include "store/mail_log.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
@@ -325,4 +330,37 @@ TEST_CASE("a store in memory keeps nothing ahead: its transactions keep the raw 
   Store store(":memory:");
   std::string err;
   CHECK_FALSE(store.keep_raw_mail_ahead("From: a@b\r\n\r\nhi", sha256_hex("From: a@b\r\n\r\nhi"), &err));
+}
+
+// The log's pages resident in the page cache, from mincore() over a mapping.
+static std::size_t resident_pages(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  const auto size = static_cast<std::size_t>(std::filesystem::file_size(file));
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  REQUIRE(map != MAP_FAILED);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> in_core((size + static_cast<std::size_t>(page) - 1) / static_cast<std::size_t>(page));
+  REQUIRE(::mincore(map, size, in_core.data()) == 0);
+  ::munmap(map, size);
+  return static_cast<std::size_t>(std::count_if(in_core.begin(), in_core.end(), [](unsigned char c) { return c & 1; }));
+}
+
+TEST_CASE("raw mail on the disk leaves the page cache, and still reads back whole") {
+  TempFolder t;
+  struct statfs fs {};
+  REQUIRE(::statfs(t.dir.c_str(), &fs) == 0);
+  if (fs.f_type == TMPFS_MAGIC) {
+    WARN("the test folder is on tmpfs, whose pages are the file: nothing to drop");
+    return;
+  }
+  Store store(t.db());
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (int n = 1; n <= 8; ++n) rows.emplace_back(store_incoming(store, customer_mail(n)), customer_mail(n));
+  const std::size_t written = resident_pages(t.log_file(1));
+  CHECK(written > 8 * 60);  // 8 mails of some 300 KB: in the cache until synced
+  store.sync_to_disk();
+  CHECK(resident_pages(t.log_file(1)) < written / 10);
+  for (const auto& [row, raw] : rows) CHECK(store.raw_mail_of(row) == raw);
 }
