@@ -10,16 +10,23 @@ namespace ticketd {
 namespace {
 
 void append_escaped(std::string* out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': *out += "&amp;"; break;
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      case '"': *out += "&quot;"; break;
-      case '\'': *out += "&#39;"; break;
-      default: *out += c;
+  // Runs of ordinary characters in one append: most of a mail is text.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&#39;"; break;
+      default: continue;
     }
+    out->append(text.substr(run, i - run));
+    *out += entity;
+    run = i + 1;
   }
+  out->append(text.substr(run));
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
@@ -82,6 +89,13 @@ void append_line(std::string* out, std::string_view line) {
   }
   std::size_t plain = i;
   while (i < line.size()) {
+    // Every link starts with h, m or w (link_length()); other characters
+    // need not be looked at further.
+    const char first = static_cast<char>(line[i] | 0x20);
+    if (first != 'h' && first != 'm' && first != 'w') {
+      ++i;
+      continue;
+    }
     std::size_t n = link_length(line, i);
     if (n == 0) {
       ++i;
@@ -114,8 +128,9 @@ std::string text_to_html(std::string_view text) {
     start = nl + 1;
   }
 
-  std::string out =
-      "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n</head>\n<body>\n";
+  std::string out;
+  out.reserve(text.size() + text.size() / 8 + 128);
+  out += "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n</head>\n<body>\n";
   bool in_paragraph = false;
   for (std::string_view line : lines) {
     bool blank = line.find_first_not_of(" \t") == std::string_view::npos;

@@ -18,10 +18,26 @@ namespace fs = std::filesystem;
 
 // Renders `text` with the named values; throws fmt::format_error on an
 // unknown placeholder or a stray brace.
+using Arguments = fmt::dynamic_format_arg_store<fmt::format_context>;
+
+// The values as named arguments, each a view of its string, not a copy:
+// a notice's values hold the customer's whole mail. With `every_known`,
+// the placeholders `values` lacks are there too, empty.
+Arguments arguments_of(const Placeholders& values, bool every_known) {
+  Arguments args;
+  for (const auto& [name, value] : values) args.push_back(fmt::arg(name.c_str(), std::string_view(value)));
+  if (every_known) {
+    for (const auto& name : TemplateSet::known_placeholders()) {
+      if (!values.count(name)) args.push_back(fmt::arg(name.c_str(), std::string_view()));
+    }
+  }
+  return args;
+}
+
+std::string render_text(const std::string& text, const Arguments& args) { return fmt::vformat(text, args); }
+
 std::string render_text(const std::string& text, const Placeholders& values) {
-  fmt::dynamic_format_arg_store<fmt::format_context> args;
-  for (const auto& [name, value] : values) args.push_back(fmt::arg(name.c_str(), value));
-  return fmt::vformat(text, args);
+  return render_text(text, arguments_of(values, false));
 }
 
 // One line: a subject must never carry a line break into a header.
@@ -167,8 +183,7 @@ bool TemplateSet::has(std::string_view event, std::string_view language) const {
 
 RenderedMail TemplateSet::render(std::string_view event, std::string_view language,
                                  const Placeholders& values) const {
-  Placeholders complete = values;
-  for (const auto& name : known_placeholders()) complete.try_emplace(name, "");
+  const Arguments complete = arguments_of(values, true);
   std::string reason;
   for (std::string_view lang : {language, std::string_view("en")}) {
     auto it = templates_.find(fmt::format("{}/{}", lang, event));
@@ -188,7 +203,11 @@ RenderedMail TemplateSet::render(std::string_view event, std::string_view langua
     return {one_line(render_text(builtin.subject, complete)), render_text(builtin.body, complete),
             reason + "; used the built-in default"};
   } catch (const fmt::format_error&) {
-    return {one_line(complete["subject"]), complete["reply"], reason + "; used the bare text"};
+    auto value = [&values](const std::string& name) {
+      auto it = values.find(name);
+      return it == values.end() ? std::string() : it->second;
+    };
+    return {one_line(value("subject")), value("reply"), reason + "; used the bare text"};
   }
 }
 
