@@ -62,10 +62,11 @@ std::vector<ReportTicket> Store::report_tickets(std::int64_t until) const {
     // The tickets row only holds the last resolved_at, so events win when
     // there are any.
     std::map<std::size_t, std::vector<std::int64_t>> resolutions;
+    // One kind per SELECT, so each reads the events_counted index (migration 12).
     SQLite::Statement events(*db_,
-                             "SELECT ticket_id, at, what, detail FROM events "
-                             "WHERE what = 'reopened' OR (what = 'status' AND "
-                             "(detail LIKE '%-> resolved%' OR detail LIKE '%-> closed%')) ORDER BY at, id");
+                             "SELECT ticket_id, at, what, detail, id FROM events WHERE what = 'reopened' "
+                             "UNION ALL SELECT ticket_id, at, what, detail, id FROM events WHERE what = 'status' "
+                             "AND (detail LIKE '%-> resolved%' OR detail LIKE '%-> closed%') ORDER BY 2, 5");
     std::set<std::size_t> already_resolved;  // "resolved -> closed" is not a second resolution
     while (events.executeStep()) {
       auto it = by_id.find(events.getColumn(0).getInt64());
@@ -135,8 +136,11 @@ StoreTotals Store::totals() const {
     t.mails_processed = count("SELECT count(*) FROM processed_mails");
     t.tickets_created = count("SELECT count(*) FROM tickets");
     t.parse_notes = count("SELECT count(*) FROM events WHERE what = 'parse-note'");
+    // Kind by kind, each on the events_counted index (migration 12).
     t.loop_suppressions = count(
-        "SELECT count(*) FROM events WHERE what IN ('ack-suppressed', 'auto-reply-suppressed', 'mail-suppressed')");
+        "SELECT (SELECT count(*) FROM events WHERE what = 'ack-suppressed') + "
+        "(SELECT count(*) FROM events WHERE what = 'auto-reply-suppressed') + "
+        "(SELECT count(*) FROM events WHERE what = 'mail-suppressed')");
     t.sla_breaches = count("SELECT count(*) FROM events WHERE what = 'sla-breach'");
     OutboxCounts outbox = outbox_counts();
     t.mails_sent = outbox.sent;
