@@ -16,8 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Renders `text` with the named values; throws fmt::format_error on an
-// unknown placeholder or a stray brace.
 using Arguments = fmt::dynamic_format_arg_store<fmt::format_context>;
 
 // The values as named arguments, each a view of its string, not a copy:
@@ -34,6 +32,8 @@ Arguments arguments_of(const Placeholders& values, bool every_known) {
   return args;
 }
 
+// Renders `text` with the named values; throws fmt::format_error on an
+// unknown placeholder or a stray brace.
 std::string render_text(const std::string& text, const Arguments& args) { return fmt::vformat(text, args); }
 
 std::string render_text(const std::string& text, const Placeholders& values) {
