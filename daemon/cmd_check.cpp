@@ -1,5 +1,6 @@
 // `ticketd check [--connect]`: validates config, templates and rules; every
-// problem as file:line:column: message; exit 1 when any. With --connect it
+// problem as file:line:column: message; exit 1 when any. It warns (exit
+// code unchanged) about store files the daemon's user cannot write. With --connect it
 // then logs in to every IMAP mailbox (selecting its folder) and to the SMTP
 // server (EHLO, AUTH, NOOP), one line each, and exits 3 when any of them
 // cannot be reached or refuses the login, so an admin knows before starting.
@@ -11,6 +12,7 @@
 #include "daemon/mailbox_account.h"
 #include "daemon/setup.h"
 #include "daemon/smtp_session.h"
+#include "daemon/store_files_check.h"
 #include "rules/rule_set.h"
 
 namespace ticketd {
@@ -92,6 +94,14 @@ void add_check_command(CLI::App& app, GlobalOptions& global) {
         fmt::print(stderr, "{}\n", err);
         global.exit_code = kExitBadInput;
       }
+    }
+    // Warnings, not errors: `run` waits for a store it cannot write (a mount
+    // not ready yet) instead of exiting, and the unit's ExecStartPre check
+    // must not keep it from starting to wait.
+    const std::vector<std::string> store_problems = store_file_problems(config.store_path);
+    for (const auto& problem : store_problems) fmt::print(stderr, "warning: {}\n", problem);
+    if (store_problems.empty()) {
+      fmt::print("{}: ok (the store's files can be written by the daemon's user)\n", config.store_path);
     }
     // A config mistake (exit 1) is the first thing to fix; it wins over 3.
     if (*connect && !check_servers(config) && global.exit_code == kExitOk) global.exit_code = kExitUnreachable;

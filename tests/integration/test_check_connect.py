@@ -3,6 +3,7 @@
 whether every IMAP mailbox and the SMTP server can be reached and accept the
 login, one line each, exit 3 when any cannot."""
 
+import os
 import unittest
 
 from ticketd_env import MailServers, Ticketd
@@ -77,6 +78,23 @@ class CheckConnect(unittest.TestCase):
         self.servers.stop_smtp()
         result = self.ticketd.run("check", check=False)
         self.assertEqual(result.returncode, 0, result.stderr.decode())
+
+    def test_store_files_another_user_owns_are_named_as_a_warning(self):
+        self.ticketd.run_once()  # the store, its mail log and WAL exist
+        store = self.ticketd.store_path
+        result = self.ticketd.run("check", check=False)
+        self.assertIn(f"{store}: ok (the store's files can be written", result.stdout.decode())
+        if os.geteuid() != 0:
+            self.skipTest("not root: cannot give the database to another user")
+        # The daemon's user owns the database; the admin left the sent
+        # journal as root (nobody stands in for the daemon's user here).
+        os.chown(store, 65534, 65534)
+        with open(store + "-sent", "a"):
+            pass
+        result = self.ticketd.run("check", check=False)
+        self.assertEqual(result.returncode, 0, result.stderr.decode())  # a warning: `run` waits for the store
+        self.assertIn(f"warning: {store}-sent: belongs to root, the database to nobody", result.stderr.decode())
+        self.assertIn(f"chown -R nobody:", result.stderr.decode())
 
 
 if __name__ == "__main__":
