@@ -12,8 +12,8 @@
 #include "daemon/mailbox_account.h"
 #include "daemon/setup.h"
 #include "daemon/smtp_session.h"
-#include "daemon/store_files_check.h"
 #include "rules/rule_set.h"
+#include "store/store_files.h"
 
 namespace ticketd {
 

@@ -347,9 +347,14 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       publish_metrics(*runtime, counters, cycle, seconds_since(started), log);
       sd_notify(0, "WATCHDOG=1\nSTATUS=Waiting for mail");
       // More mail due to be sent: only a pending signal is taken, no sleep.
-      if (!cycle.mail_left_due) give_back_freed_memory();
-      const int signal = cycle.mail_left_due ? signals.wait(std::chrono::steady_clock::now(), {}).signal
-                                             : sleep_between_cycles(*runtime, signals).signal;
+      // Otherwise the daemon goes idle, and gives back what it freed first.
+      int signal = 0;
+      if (cycle.mail_left_due) {
+        signal = signals.wait(std::chrono::steady_clock::now(), {}).signal;
+      } else {
+        give_back_freed_memory();
+        signal = sleep_between_cycles(*runtime, signals).signal;
+      }
       sd_notify(0, "WATCHDOG=1");
       if (signal == SIGTERM || signal == SIGINT) break;
       reload_rules_if_changed(*runtime, log);

@@ -16,6 +16,7 @@
 #include "store/row_readers.h"
 #include "store/schema.h"
 #include "store/statement_cache.h"
+#include "store/store_files.h"
 
 namespace ticketd {
 
@@ -71,8 +72,8 @@ Store::Store(const std::string& path) : path_(path) {
     // The absolute name SQLite resolved, so a later chdir changes nothing;
     // empty for a database in memory, which keeps raw mails in itself.
     if (const char* main_file = sqlite3_db_filename(db_->getHandle(), "main"); main_file && *main_file) {
-      mail_log_ = std::make_unique<MailLog>(std::string(main_file) + "-mails", std::string(main_file));
-      sent_journal_ = std::make_unique<SentJournal>(std::string(main_file) + "-sent", std::string(main_file));
+      mail_log_ = std::make_unique<MailLog>(mail_log_folder_of(main_file), main_file);
+      sent_journal_ = std::make_unique<SentJournal>(sent_journal_of(main_file), main_file);
     }
     sqlite3_busy_handler(db_->getHandle(), &wait_for_write_lock, nullptr);
     db_->exec("PRAGMA journal_mode=WAL");

@@ -1,6 +1,6 @@
-// What `ticketd check` says of the ticket store's files: the database and
-// what SQLite and the store keep beside it (-wal, -shm, the mail log
-// folder `-mails` and its files, the sent journal `-sent`).
+// The ticket store's files: the database, and what SQLite and the store
+// keep beside it (-wal, -shm, the mail log folder `-mails` and its files,
+// the sent journal `-sent`); and what `ticketd check` says of them.
 //
 // Why: a file the daemon's user cannot write stops the daemon at its first
 // write, long after `check` said the config was fine. The usual cause is
@@ -24,6 +24,11 @@
 #include <vector>
 
 namespace ticketd {
+
+// Beside the database `tickets.db`: `tickets.db-mails/` (store/mail_log.h)
+// and `tickets.db-sent` (store/sent_journal.h).
+inline std::string mail_log_folder_of(const std::string& database) { return database + "-mails"; }
+inline std::string sent_journal_of(const std::string& database) { return database + "-sent"; }
 
 std::vector<std::string> store_file_problems(const std::string& store_path);
 

@@ -1,6 +1,6 @@
 // `ticketd check` on the store's files: silent when the daemon's user can
 // write them all, one sentence naming the file and the fix otherwise.
-#include "daemon/store_files_check.h"
+#include "store/store_files.h"
 
 #include <catch2/catch.hpp>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "daemon/store_files_check.h"
+#include "store/store_files.h"
 
 #include <fmt/format.h>
 #include <grp.h>
@@ -52,30 +52,28 @@ std::vector<std::string> store_file_problems(const std::string& store_path) {
   if (store_path.empty() || store_path == ":memory:") return problems;
   const fs::path database(store_path);
   const fs::path folder = database.has_parent_path() ? database.parent_path() : fs::path(".");
-  struct stat database_stat {};
-  if (::stat(store_path.c_str(), &database_stat) != 0) {
-    struct stat folder_stat {};
-    if (::stat(folder.c_str(), &folder_stat) != 0 || !S_ISDIR(folder_stat.st_mode)) {
-      problems.push_back(fmt::format("{}: the store's folder does not exist: create it, owned by the daemon's user",
-                                     folder.string()));
-    } else if (::access(folder.c_str(), W_OK) != 0) {
-      problems.push_back(fmt::format("{}: the store's folder cannot be written by {} ({}): the database cannot "
-                                     "be created",
-                                     folder.string(), user_name(::geteuid()), std::strerror(errno)));
-    }
+  struct stat folder_stat {};
+  if (::stat(folder.c_str(), &folder_stat) != 0 || !S_ISDIR(folder_stat.st_mode)) {
+    problems.push_back(fmt::format("{}: the store's folder does not exist: create it, owned by the daemon's user",
+                                   folder.string()));
     return problems;
   }
-  // SQLite creates -wal and -shm again beside the database after a clean
-  // close removed them.
+  // Where SQLite creates the database, and its -wal and -shm again after a
+  // clean close removed them.
   if (::access(folder.c_str(), W_OK) != 0) {
-    problems.push_back(fmt::format("{}: the store's folder cannot be written by {} ({}): SQLite cannot create "
-                                   "its -wal file there",
+    problems.push_back(fmt::format("{}: the store's folder cannot be written by {} ({}): the database and its "
+                                   "-wal file cannot be created there",
                                    folder.string(), user_name(::geteuid()), std::strerror(errno)));
   }
+  struct stat database_stat {};
+  if (::stat(store_path.c_str(), &database_stat) != 0) return problems;  // created by the daemon
   check_file(store_path, database_stat, &problems);
-  for (const char* beside : {"-wal", "-shm", "-sent", "-mails"}) check_file(store_path + beside, database_stat, &problems);
+  for (const std::string& beside : {store_path + "-wal", store_path + "-shm", sent_journal_of(store_path),
+                                    mail_log_folder_of(store_path)}) {
+    check_file(beside, database_stat, &problems);
+  }
   std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(store_path + "-mails", ignored)) {
+  for (const auto& entry : fs::directory_iterator(mail_log_folder_of(store_path), ignored)) {
     check_file(entry.path().string(), database_stat, &problems);
   }
   return problems;
