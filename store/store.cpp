@@ -17,6 +17,7 @@
 #include "store/schema.h"
 #include "store/statement_cache.h"
 #include "store/store_files.h"
+#include "store/wal_batching_vfs.h"
 
 namespace ticketd {
 
@@ -60,7 +61,9 @@ void catch_up(sqlite3* db) {
 
 Store::Store(const std::string& path) : path_(path) {
   try {
-    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // A commit's WAL frames in one write (store/wal_batching_vfs.h).
+    db_ = std::make_unique<SQLite::Database>(path.c_str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 0,
+                                             wal_batching_vfs_name());
     // SQLite quietly opens a file it may not write (read-only file system,
     // immutable file) read-only; every write would then fail until the
     // process restarts, even after write access returns. Refuse it here.
