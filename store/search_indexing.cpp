@@ -33,4 +33,21 @@ void Store::index_pending_search() {
   });
 }
 
+bool Store::tidy_search_index() {
+  if (sqlite3_get_autocommit(db_->getHandle()) == 0) return false;
+  bool merged = false;
+  guarded(path_, "tidying the search index", [&] {
+    // FTS5's 'merge' command (sqlite.org/fts5.html): with a positive page
+    // count it merges a level once it holds `usermerge` (4) segments, or
+    // goes on with a merge already begun, and changes at most two rows when
+    // there was nothing to do.
+    const auto before = sqlite3_total_changes64(db_->getHandle());
+    auto merge = statements_->use("INSERT INTO search_text(search_text, rank) VALUES('merge', ?)");
+    merge.bind(1, kSearchTidyPages);
+    merge.exec();
+    merged = sqlite3_total_changes64(db_->getHandle()) - before >= 2;
+  });
+  return merged;
+}
+
 }  // namespace ticketd

@@ -324,6 +324,12 @@ class Store {
   // every committed message; the daemon calls it before it marks mails
   // processed. Does nothing inside an open transaction of this Store.
   void index_pending_search();
+  // One bounded step (about kSearchTidyPages pages written) of merging the
+  // search index's segments, which intake leaves to idle time (schema
+  // migration 13). True when it merged something, so there may be more;
+  // false when the index is tidy. Does nothing inside an open transaction.
+  static constexpr int kSearchTidyPages = 200;
+  bool tidy_search_index();
   // Every ticket created before `until`, with what the report counts.
   std::vector<ReportTicket> report_tickets(std::int64_t until) const;
   StoreTotals totals() const;

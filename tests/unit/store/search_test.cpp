@@ -1,7 +1,9 @@
 // Full-text search over tickets and messages (issue 7): Chinese and English,
 // short Chinese words, ranking, and similar resolved tickets.
 #include <algorithm>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <filesystem>
 #include <unistd.h>
 
@@ -143,4 +145,48 @@ TEST_CASE("query building: short terms use LIKE, long ones FTS5 phrases") {
   CHECK(q.like_terms == std::vector<std::string>{"%退款%", "%失败%", "%\"x%"});
   CHECK(any_terms_query("The refund FAILED: 退款失败了", 10) == "\"refund\" OR \"failed\" OR \"退款失\" OR \"款失败\" OR \"失败了\"");
   CHECK(utf8_length("退款") == 2);
+}
+
+TEST_CASE("the search index's segments are merged when the daemon is idle, and searches find the same") {
+  SearchStore s;
+  auto index_rows = [&] {
+    SQLite::Database db((s.dir / "t.db").string());
+    return db.execAndGet("SELECT count(*) FROM search_text_data").getInt();
+  };
+  // Twelve batches, as intake indexes them (one per 100 mails). Each adds a
+  // segment, and none rewrites the segments before it: a merge during
+  // intake would leave fewer rows than the batch before.
+  std::vector<std::int64_t> invoices;
+  int rows = index_rows();
+  for (int batch = 0; batch < 12; ++batch) {
+    for (int i = 0; i < 3; ++i) {
+      invoices.push_back(s.add(fmt::format("Invoice {} of batch {}", i, batch),
+                               fmt::format("Please resend invoice INV-{}-{}; 发票没有收到。", batch, i)));
+    }
+    s.add(fmt::format("Password reset {}", batch), "I cannot log in after the password reset.");
+    s.store->index_pending_search();
+    const int rows_now = index_rows();
+    INFO("batch " << batch);
+    CHECK(rows_now > rows);
+    rows = rows_now;
+  }
+  std::sort(invoices.begin(), invoices.end());
+  auto found = [&](std::string_view query) {
+    auto hits = numbers(s.store->search_tickets(query, 100));
+    std::sort(hits.begin(), hits.end());
+    return hits;
+  };
+  REQUIRE(found("invoice") == invoices);
+  const auto chinese_before = found("发票没有");
+  REQUIRE(chinese_before.size() == invoices.size());
+
+  // Idle: merged in steps until there is nothing left to merge.
+  int steps = 0;
+  while (s.store->tidy_search_index()) REQUIRE(++steps < 100);
+  CHECK(steps >= 1);
+  CHECK(index_rows() < rows);
+  CHECK_FALSE(s.store->tidy_search_index());
+  CHECK(found("invoice") == invoices);
+  CHECK(found("发票没有") == chinese_before);
+  CHECK(found("password reset").size() == 12);
 }
