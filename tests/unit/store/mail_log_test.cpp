@@ -22,18 +22,14 @@
 
 #include "parser/sha256.h"
 #include "store/store.h"
+#include "tests/unit/temp_folder.h"
 
 using namespace ticketd;
 
 namespace {
 
-struct TempFolder {
-  std::filesystem::path dir;
-  TempFolder() {
-    char pattern[] = "/tmp/ticketd-mail-log-XXXXXX";
-    dir = mkdtemp(pattern);
-  }
-  ~TempFolder() { std::filesystem::remove_all(dir); }
+struct TempFolder : testing::TempFolder {
+  TempFolder() : testing::TempFolder("mail-log") {}
   std::string db() const { return (dir / "tickets.db").string(); }
   std::filesystem::path log_file(int n) const {
     char name[32];

@@ -12,18 +12,14 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "tests/unit/temp_folder.h"
 
 using namespace ticketd;
 
 namespace {
 
-struct TempFolder {
-  std::filesystem::path dir;
-  TempFolder() {
-    char pattern[] = "/tmp/ticketd-sent-XXXXXX";
-    dir = mkdtemp(pattern);
-  }
-  ~TempFolder() { std::filesystem::remove_all(dir); }
+struct TempFolder : testing::TempFolder {
+  TempFolder() : testing::TempFolder("sent") {}
   std::string db() const { return (dir / "tickets.db").string(); }
   std::filesystem::path journal() const { return dir / "tickets.db-sent"; }
 };

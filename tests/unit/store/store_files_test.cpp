@@ -9,19 +9,15 @@
 #include <fstream>
 
 #include "store/store.h"
+#include "tests/unit/temp_folder.h"
 
 namespace ticketd {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempFolder {
-  fs::path dir;
-  TempFolder() {
-    char pattern[] = "/tmp/ticketd-store-files-XXXXXX";
-    dir = ::mkdtemp(pattern);
-  }
-  ~TempFolder() { fs::remove_all(dir); }
+struct TempFolder : testing::TempFolder {
+  TempFolder() : testing::TempFolder("store-files") {}
 };
 
 bool mentions(const std::vector<std::string>& problems, const std::string& text) {

@@ -16,18 +16,15 @@
 #include <random>
 #include <string>
 
+#include "tests/unit/temp_folder.h"
+
 namespace ticketd {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempFolder {
-  fs::path dir;
-  TempFolder() {
-    char pattern[] = "/tmp/ticketd-wal-vfs-XXXXXX";
-    dir = ::mkdtemp(pattern);
-  }
-  ~TempFolder() { fs::remove_all(dir); }
+struct TempFolder : testing::TempFolder {
+  TempFolder() : testing::TempFolder("wal-vfs") {}
 };
 
 // One connection, opened as the store opens its own (WAL, synchronous
