@@ -141,6 +141,8 @@ struct SmtpSession::Curl {
 
 SmtpSession::SmtpSession(SmtpAccount account) : account_(std::move(account)), curl_(std::make_unique<Curl>()) {
   curl_->easy = curl_easy_init();
+  // Asked once: gethostname() is a system call, and send() runs per mail.
+  account_.ehlo_name = ehlo_name(account_.ehlo_name);
 }
 
 SmtpSession::~SmtpSession() = default;
@@ -171,7 +173,7 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
 
   // libcurl takes the EHLO name from the URL path (smtp://host/name) and
   // says "EHLO null" without one; RFC 5321 4.1.1.1 wants our FQDN.
-  const std::string url = url_for_messages(account_.url) + "/" + ehlo_name(account_.ehlo_name);
+  const std::string url = url_for_messages(account_.url) + "/" + account_.ehlo_name;
   CURL* h = curl_->easy;
   CURLcode rc = CURLE_OK;
   for (int attempt = 1;; ++attempt) {
@@ -266,7 +268,7 @@ bool SmtpSession::check(std::string* err) {
     *err = where + ": libcurl could not start";
     return false;
   }
-  const std::string url = where + "/" + ehlo_name(account_.ehlo_name);
+  const std::string url = where + "/" + account_.ehlo_name;
   CURL* h = curl_->easy;
   curl_easy_reset(h);
   curl_->reset_transcript();
