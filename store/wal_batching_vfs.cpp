@@ -73,6 +73,9 @@ int gather_write(BatchingFile& file, const void* data, int amount, sqlite3_int64
   if (static_cast<std::size_t>(amount) > kMaxGatheredBytes) {
     return file.real->pMethods->xWrite(file.real, data, amount, offset);
   }
+  // One buffer for the life of the file, as large as a write may be, so a
+  // commit never waits on it growing.
+  if (file.gathered.capacity() == 0) file.gathered.reserve(kMaxGatheredBytes);
   if (file.gathered.empty()) file.gathered_at = offset;
   const auto* bytes = static_cast<const unsigned char*>(data);
   file.gathered.insert(file.gathered.end(), bytes, bytes + amount);

@@ -103,6 +103,16 @@ long writes_of_a_commit(int rows, const fs::path& file, const char* vfs) {
   return writes;
 }
 
+// Under AddressSanitizer and UBSan their runtime probes memory by writing
+// 16 bytes to a pipe of its own now and then (seen with strace), and
+// /proc/self/io counts those calls too: there the counts are compared with
+// the default VFS's, not taken as exact.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kExactWriteCounts = false;
+#else
+constexpr bool kExactWriteCounts = true;
+#endif
+
 TEST_CASE("a commit of 25 pages reaches the write-ahead log in one write call, not two per page") {
   REQUIRE(wal_batching_vfs_name() != nullptr);
   TempFolder t;
@@ -110,16 +120,26 @@ TEST_CASE("a commit of 25 pages reaches the write-ahead log in one write call, n
   const long plain = writes_of_a_commit(25, t.dir / "plain.db", nullptr);
   INFO("write calls: batching VFS " << batched << ", default VFS " << plain);
   REQUIRE(plain >= 50);  // the default VFS: a frame header and a page each
-  CHECK(batched == 1);
+  if (kExactWriteCounts) {
+    CHECK(batched == 1);
+  } else {
+    CHECK(batched * 5 < plain);
+  }
 }
 
 TEST_CASE("a commit larger than one write is written in parts of at most kMaxGatheredBytes") {
   TempFolder t;
   // About 160 frames of 4,120 bytes: 660 KB, so 6 parts.
   const long batched = writes_of_a_commit(160, t.dir / "batched.db", wal_batching_vfs_name());
-  INFO("write calls: " << batched);
-  CHECK(batched >= 5);
-  CHECK(batched <= 7);
+  const long plain = writes_of_a_commit(160, t.dir / "plain.db", nullptr);
+  INFO("write calls: batching VFS " << batched << ", default VFS " << plain);
+  REQUIRE(plain >= 320);
+  if (kExactWriteCounts) {
+    CHECK(batched >= 5);
+    CHECK(batched <= 7);
+  } else {
+    CHECK(batched * 20 < plain);
+  }
 }
 
 TEST_CASE("a commit is seen at once by another connection, through either VFS") {
