@@ -84,8 +84,10 @@ int gather_write(BatchingFile& file, const void* data, int amount, sqlite3_int64
   return ends_commit ? write_out(file) : SQLITE_OK;
 }
 
-// sqlite3_io_methods: every call but a WAL write and two pure queries first
-// writes out, then hands the call to the default VFS's file.
+// sqlite3_io_methods: each call that could observe the WAL first writes out
+// what is gathered, then hands the call to the default VFS's file. Those
+// that cannot (a continuing WAL write, the sector size and device queries,
+// the reserved-lock check, mapping shared memory, unfetching) only hand on.
 int file_close(sqlite3_file* f) {
   BatchingFile& file = of(f);
   int rc = write_out_wal_of(file);
