@@ -23,6 +23,10 @@
 //  - The database file, journals and temporary files are the default VFS's
 //    own files, untouched.
 //
+// Memory: one buffer of kMaxGatheredBytes per WAL file written through it,
+// reserved at its first write and kept until the file closes (a connection
+// that only reads never makes one).
+//
 // Thread safety: as SQLite's. A connection's files are used by one thread
 // at a time; the gathered bytes belong to one connection's WAL file.
 #pragma once
