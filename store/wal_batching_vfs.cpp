@@ -98,10 +98,18 @@ int file_close(sqlite3_file* f) {
   return rc != SQLITE_OK ? rc : closed;
 }
 
-int file_read(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
+// The default file's method `Method`, after what is gathered was written
+// out (an error there is the call's), or, as `handed_on`, at once.
+template <auto Method, typename... Args>
+int written_out_then(sqlite3_file* f, Args... args) {
   BatchingFile& file = of(f);
   if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xRead(file.real, data, amount, offset);
+  return (file.real->pMethods->*Method)(file.real, args...);
+}
+
+template <auto Method, typename... Args>
+int handed_on(sqlite3_file* f, Args... args) {
+  return (of(f).real->pMethods->*Method)(of(f).real, args...);
 }
 
 int file_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
@@ -110,51 +118,10 @@ int file_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offs
   return file.real->pMethods->xWrite(file.real, data, amount, offset);
 }
 
-int file_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  BatchingFile& file = of(f);
-  if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xTruncate(file.real, size);
-}
-
-int file_sync(sqlite3_file* f, int flags) {
-  BatchingFile& file = of(f);
-  if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xSync(file.real, flags);
-}
-
-int file_size(sqlite3_file* f, sqlite3_int64* size) {
-  BatchingFile& file = of(f);
-  if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xFileSize(file.real, size);
-}
-
-int file_lock(sqlite3_file* f, int level) {
-  BatchingFile& file = of(f);
-  if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xLock(file.real, level);
-}
-
 int file_unlock(sqlite3_file* f, int level) {
   BatchingFile& file = of(f);
   write_out_wal_of(file);  // an unlock cannot fail; a write it needed failed before (see the header)
   return file.real->pMethods->xUnlock(file.real, level);
-}
-
-int file_check_reserved_lock(sqlite3_file* f, int* reserved) {
-  BatchingFile& file = of(f);
-  return file.real->pMethods->xCheckReservedLock(file.real, reserved);
-}
-
-int file_control(sqlite3_file* f, int op, void* arg) {
-  BatchingFile& file = of(f);
-  if (int rc = write_out_wal_of(file); rc != SQLITE_OK) return rc;
-  return file.real->pMethods->xFileControl(file.real, op, arg);
-}
-
-int file_sector_size(sqlite3_file* f) { return of(f).real->pMethods->xSectorSize(of(f).real); }
-
-int file_device_characteristics(sqlite3_file* f) {
-  return of(f).real->pMethods->xDeviceCharacteristics(of(f).real);
 }
 
 // Shared memory (version 2 methods), used on the database file. SQLite
@@ -207,17 +174,17 @@ int file_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
 constexpr sqlite3_io_methods kMethods = {
     3,
     file_close,
-    file_read,
+    written_out_then<&sqlite3_io_methods::xRead, void*, int, sqlite3_int64>,
     file_write,
-    file_truncate,
-    file_sync,
-    file_size,
-    file_lock,
+    written_out_then<&sqlite3_io_methods::xTruncate, sqlite3_int64>,
+    written_out_then<&sqlite3_io_methods::xSync, int>,
+    written_out_then<&sqlite3_io_methods::xFileSize, sqlite3_int64*>,
+    written_out_then<&sqlite3_io_methods::xLock, int>,
     file_unlock,
-    file_check_reserved_lock,
-    file_control,
-    file_sector_size,
-    file_device_characteristics,
+    handed_on<&sqlite3_io_methods::xCheckReservedLock, int*>,
+    written_out_then<&sqlite3_io_methods::xFileControl, int, void*>,
+    handed_on<&sqlite3_io_methods::xSectorSize>,
+    handed_on<&sqlite3_io_methods::xDeviceCharacteristics>,
     file_shm_map,
     file_shm_lock,
     file_shm_barrier,
