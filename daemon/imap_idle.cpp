@@ -1,10 +1,8 @@
 #include "daemon/imap_idle.h"
 
 #include <curl/curl.h>
-#include <poll.h>
 
 #include <algorithm>
-#include <cerrno>
 
 #include "daemon/imap_utf7.h"
 #include "daemon/smtp_imap_curl.h"
@@ -14,13 +12,6 @@ namespace {
 
 // RFC 2177 3: a server may end an IDLE after 30 minutes of inactivity.
 constexpr auto kReIdle = std::chrono::minutes(25);
-constexpr std::size_t kMaxLine = 1 << 20;
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string quoted(const std::string& wire) {
   std::string out = "\"";
@@ -31,21 +22,7 @@ std::string quoted(const std::string& wire) {
   return out + "\"";
 }
 
-int millis_until(std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 1 << 30));
-}
-
 }  // namespace
-
-struct ImapIdle::Connection {
-  CURL* easy = nullptr;
-  char error[CURL_ERROR_SIZE] = {};
-  curl_socket_t socket = CURL_SOCKET_BAD;
-  ~Connection() {
-    if (easy) curl_easy_cleanup(easy);
-  }
-};
 
 ImapIdle::ImapIdle(ImapAccount account) : account_(std::move(account)) {}
 
@@ -56,42 +33,38 @@ ImapIdle::~ImapIdle() {
   }
 }
 
-int ImapIdle::socket() const { return conn_ ? static_cast<int>(conn_->socket) : -1; }
+int ImapIdle::socket() const { return conn_ ? conn_->socket() : -1; }
 
 std::string ImapIdle::prefix() const { return url_for_messages(account_.url) + " (" + account_.user + "): idle: "; }
 
 bool ImapIdle::start(const std::string& folder_utf8, std::string* err) {
-  conn_ = std::make_unique<Connection>();
-  buffer_.clear();
+  conn_ = std::make_unique<CurlStream>();
   idling_ = false;
   std::string wire, why;
   if (!encode_imap_utf7(folder_utf8, &wire, &why)) {
     *err = prefix() + folder_utf8 + ": " + why;
     return false;
   }
-  conn_->easy = curl_easy_init();
-  CURL* h = conn_->easy;
+  CURL* h = conn_->handle();
   if (!h) {
     *err = prefix() + "libcurl could not start";
     return false;
   }
   const std::string url = url_for_messages(account_.url) + "/";
-  set_imap_account_options(h, account_, url, conn_->error);
+  set_imap_account_options(h, account_, url, conn_->error_buffer());
   // Connect, TLS, CAPABILITY and LOGIN/AUTHENTICATE, then hand over.
-  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
-  const CURLcode rc = curl_easy_perform(h);
+  const CURLcode rc = conn_->connect();
   if (rc != CURLE_OK) {
     *err = prefix() + (rc == CURLE_LOGIN_DENIED ? std::string("login failed")
-                                                : describe_curl_failure(rc, conn_->error));
+                                                : describe_curl_failure(rc, conn_->error_buffer()));
     conn_.reset();
     return false;
   }
-  curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &conn_->socket);
 
   std::string untagged;
   if (!command("I" + std::to_string(next_tag_++), "CAPABILITY", &untagged, err)) return false;
   // Capabilities are atoms separated by spaces (RFC 3501 7.2.1).
-  std::string caps = " " + upper(untagged) + " ";
+  std::string caps = " " + protocol_upper(untagged) + " ";
   std::replace(caps.begin(), caps.end(), '\n', ' ');
   supported_ = caps.find(" IDLE ") != std::string::npos;
   if (!supported_) {
@@ -131,7 +104,7 @@ ImapIdle::Wake ImapIdle::wait(std::chrono::milliseconds timeout, std::string* er
       case Read::line:
         break;
     }
-    const std::string up = upper(line);
+    const std::string up = protocol_upper(line);
     if (up.rfind("* BYE", 0) == 0) {
       *err = prefix() + "server closed the connection: " + line.substr(std::min<std::size_t>(line.size(), 6));
       idling_ = false;
@@ -157,7 +130,7 @@ bool ImapIdle::enter_idle(std::string* err) {
     }
     // Untagged data before the continuation: pending news, if any, is
     // pushed back so the next wait() sees it.
-    if (upper(line).find(" EXISTS") != std::string::npos) buffer_.insert(0, line + "\r\n");
+    if (protocol_upper(line).find(" EXISTS") != std::string::npos) conn_->unread(line + "\r\n");
   }
   idle_tag_ = tag;
   idling_ = true;
@@ -176,9 +149,9 @@ bool ImapIdle::leave_idle(std::string* err) {
     if (r == Read::timeout) *err = prefix() + "no answer to DONE";
     if (r != Read::line) return false;
     if (line.rfind(idle_tag_ + " ", 0) == 0) break;
-    if (upper(line).find(" EXISTS") != std::string::npos) pending += line + "\r\n";
+    if (protocol_upper(line).find(" EXISTS") != std::string::npos) pending += line + "\r\n";
   }
-  buffer_.insert(0, pending);
+  conn_->unread(pending);
   return true;
 }
 
@@ -197,74 +170,23 @@ bool ImapIdle::command(const std::string& tag, const std::string& line, std::str
     }
     if (reply.rfind(tag + " ", 0) != 0) continue;
     std::string status = reply.substr(tag.size() + 1);
-    if (upper(status).rfind("OK", 0) == 0) return true;
+    if (protocol_upper(status).rfind("OK", 0) == 0) return true;
     *err = prefix() + line.substr(0, line.find(' ')) + ": " + status;
     return false;
   }
 }
 
 bool ImapIdle::send_line(const std::string& line, std::string* err) {
-  const std::string data = line + "\r\n";
-  std::size_t at = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(account_.timeout_seconds);
-  while (at < data.size()) {
-    size_t sent = 0;
-    CURLcode rc = curl_easy_send(conn_->easy, data.data() + at, data.size() - at, &sent);
-    if (rc == CURLE_AGAIN) {
-      pollfd p{static_cast<int>(conn_->socket), POLLOUT, 0};
-      if (::poll(&p, 1, millis_until(deadline)) == 0) {
-        *err = prefix() + "timed out sending";
-        return false;
-      }
-      continue;
-    }
-    if (rc != CURLE_OK) {
-      *err = prefix() + describe_curl_failure(rc, nullptr);
-      return false;
-    }
-    at += sent;
-  }
-  return true;
+  if (conn_->send_all(line + "\r\n", std::chrono::seconds(account_.timeout_seconds), err)) return true;
+  *err = prefix() + *err;
+  return false;
 }
 
 ImapIdle::Read ImapIdle::read_line(std::chrono::steady_clock::time_point deadline, std::string* line,
                                    std::string* err) {
-  for (;;) {
-    std::size_t end = buffer_.find('\n');
-    if (end != std::string::npos) {
-      *line = std::string(trim_line_end(std::string_view(buffer_).substr(0, end)));
-      buffer_.erase(0, end + 1);
-      return Read::line;
-    }
-    if (buffer_.size() > kMaxLine) {
-      *err = prefix() + "server line longer than 1 MB";
-      return Read::failed;
-    }
-    char chunk[16384];
-    size_t got = 0;
-    // Ask libcurl first: with TLS, data may wait in its buffers while the
-    // socket itself is quiet.
-    CURLcode rc = curl_easy_recv(conn_->easy, chunk, sizeof chunk, &got);
-    if (rc == CURLE_OK && got == 0) {
-      *err = prefix() + "connection closed by the server";
-      return Read::failed;
-    }
-    if (rc == CURLE_OK) {
-      buffer_.append(chunk, got);
-      continue;
-    }
-    if (rc != CURLE_AGAIN) {
-      *err = prefix() + describe_curl_failure(rc, nullptr);
-      return Read::failed;
-    }
-    pollfd p{static_cast<int>(conn_->socket), POLLIN, 0};
-    int ready = ::poll(&p, 1, millis_until(deadline));
-    if (ready == 0) return Read::timeout;
-    if (ready < 0 && errno != EINTR) {
-      *err = prefix() + "poll failed";
-      return Read::failed;
-    }
-  }
+  const Read r = conn_->read_line(deadline, line, err);
+  if (r == Read::failed) *err = prefix() + *err;
+  return r;
 }
 
 }  // namespace ticketd

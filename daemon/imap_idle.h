@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/curl_stream.h"
 #include "daemon/imap_session.h"
 
 namespace ticketd {
@@ -53,8 +54,7 @@ class ImapIdle {
   int socket() const;
 
  private:
-  struct Connection;
-  enum class Read { line, timeout, failed };
+  using Read = CurlStream::Read;
 
   Read read_line(std::chrono::steady_clock::time_point deadline, std::string* line, std::string* err);
   bool send_line(const std::string& line, std::string* err);
@@ -64,8 +64,7 @@ class ImapIdle {
   std::string prefix() const;
 
   ImapAccount account_;
-  std::unique_ptr<Connection> conn_;
-  std::string buffer_;  // received, not yet consumed
+  std::unique_ptr<CurlStream> conn_;  // null until start()
   bool supported_ = true;
   bool idling_ = false;
   std::string idle_tag_;  // tag of the IDLE in progress, answered after DONE

@@ -25,12 +25,6 @@ void set_imap_account_options(CURL* h, const ImapAccount& account, const std::st
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // RFC 3501 9: flag-keyword = atom; no specials, no backslash (system flags
 // are not ours to set), nothing that could end the command early.
 bool valid_keyword(const std::string& k) {
@@ -71,7 +65,7 @@ std::string url_path(const std::string& wire) {
 // "[UIDVALIDITY 3857529045] UIDs valid" -> 3857529045 when the code matches.
 bool response_code_number(std::string_view text, std::string_view code, std::uint32_t* value) {
   std::string key = "[" + std::string(code) + " ";
-  std::size_t at = upper(text).find(key);
+  std::size_t at = protocol_upper(text).find(key);
   if (at == std::string::npos) return false;
   unsigned long long v = 0;
   std::size_t i = at + key.size();
@@ -164,10 +158,10 @@ struct ImapSession::Curl {
     if (sp == std::string_view::npos || sp == 0 || line[0] < 'A' || line[0] > 'Z') return;
     std::string tag(line.substr(0, sp));
     std::string_view rest = line.substr(sp + 1);
-    std::string verb = upper(rest.substr(0, rest.find(' ')));
+    std::string verb = protocol_upper(rest.substr(0, rest.find(' ')));
     if (verb == "UID") {
       std::string_view after = rest.substr(std::min(rest.size(), std::size_t{4}));
-      verb += " " + upper(after.substr(0, after.find(' ')));
+      verb += " " + protocol_upper(after.substr(0, after.find(' ')));
     }
     verb_by_tag[tag] = verb;
   }
@@ -185,7 +179,7 @@ struct ImapSession::Curl {
     if (it == verb_by_tag.end()) return;
     std::string_view rest = line.substr(sp + 1);
     std::size_t sp2 = rest.find(' ');
-    Tagged t{it->second, upper(rest.substr(0, sp2)),
+    Tagged t{it->second, protocol_upper(rest.substr(0, sp2)),
              sp2 == std::string_view::npos ? std::string() : std::string(rest.substr(sp2 + 1, 300))};
     tagged.push_back(std::move(t));
   }
@@ -368,7 +362,7 @@ bool ImapSession::select(const std::string& folder_utf8, Uidvalidity* uidvalidit
     const std::string status = "STATUS " + quoted(next.folder_wire) + " (UIDVALIDITY UIDNEXT)";
     if (!perform(base_url_, &status, nullptr, nullptr, what.c_str(), err)) return false;
     for (const auto& line : curl_->untagged) {
-      std::string up = upper(line);
+      std::string up = protocol_upper(line);
       std::size_t at = up.find("UIDVALIDITY ");
       if (up.rfind("STATUS", 0) != 0 || at == std::string::npos) continue;
       seen = response_code_number("[" + up.substr(at), "UIDVALIDITY", &next.uidvalidity);
@@ -408,7 +402,7 @@ bool ImapSession::search_unflagged(const std::string& keyword, std::vector<std::
     const std::string command = "UID SEARCH UID " + range + " UNKEYWORD " + keyword + " NOT DELETED";
     if (!run_on_selected(command, "search", err)) return false;
     for (const auto& line : curl_->untagged) {
-      if (upper(line.substr(0, 7)) != "SEARCH " && upper(line) != "SEARCH") continue;
+      if (protocol_upper(line.substr(0, 7)) != "SEARCH " && protocol_upper(line) != "SEARCH") continue;
       std::size_t i = 6;
       while (i < line.size()) {
         while (i < line.size() && line[i] == ' ') ++i;
@@ -449,7 +443,7 @@ bool ImapSession::sizes(const std::vector<std::uint32_t>& uids, std::vector<std:
       if (!run_on_selected("UID FETCH " + set + " (RFC822.SIZE)", "size query", err)) return false;
       // "12 FETCH (UID 34 RFC822.SIZE 5678)", the items in any order.
       for (const auto& line : curl_->untagged) {
-        const std::string up = upper(line);
+        const std::string up = protocol_upper(line);
         if (up.find(" FETCH (") == std::string::npos) continue;
         auto number_after = [&](std::string_view key, std::uint64_t* v) {
           std::size_t at = up.find(key);
@@ -501,7 +495,7 @@ bool ImapSession::fetch_section(std::uint32_t uid, const char* section, std::str
     return false;
   }
   bool fetched = std::any_of(curl_->untagged.begin(), curl_->untagged.end(),
-                             [](const std::string& l) { return upper(l).find(" FETCH ") != std::string::npos; });
+                             [](const std::string& l) { return protocol_upper(l).find(" FETCH ") != std::string::npos; });
   if (!fetched) {
     *err = prefix() + what + ": no message with UID " + std::to_string(uid);
     return false;
@@ -542,7 +536,7 @@ bool ImapSession::has_capability(const std::string& name, std::string* err) {
     const std::string url = has_selected_ ? folder_url(selected_, true) : base_url_;
     if (!perform(url, &command, nullptr, nullptr, "capability", err)) return false;
     for (const auto& line : curl_->untagged) {
-      std::string up = upper(line);
+      std::string up = protocol_upper(line);
       if (up.rfind("CAPABILITY ", 0) != 0) continue;
       std::size_t i = 11;
       while (i < up.size()) {
@@ -554,7 +548,7 @@ bool ImapSession::has_capability(const std::string& name, std::string* err) {
     }
     if (capabilities_.empty()) capabilities_.push_back("IMAP4REV1");
   }
-  return std::find(capabilities_.begin(), capabilities_.end(), upper(name)) != capabilities_.end();
+  return std::find(capabilities_.begin(), capabilities_.end(), protocol_upper(name)) != capabilities_.end();
 }
 
 bool ImapSession::move(std::uint32_t uid, const std::string& folder_utf8, std::string* err) {
@@ -587,7 +581,7 @@ bool ImapSession::move_set(const std::string& set, const std::string& which, con
   // RFC 3501 7.1 [TRYCREATE]: the target does not exist yet.
   auto try_create = [&]() {
     const Curl::Tagged* no = curl_->refusal();
-    if (!no || upper(no->text).find("[TRYCREATE]") == std::string::npos) return false;
+    if (!no || protocol_upper(no->text).find("[TRYCREATE]") == std::string::npos) return false;
     std::string create_err;
     return create_folder(folder_utf8, &create_err);
   };
@@ -621,13 +615,13 @@ bool ImapSession::create_folder(const std::string& folder_utf8, std::string* err
     const std::string q = quoted(wire), atom = " " + wire;
     const bool same = (line.size() >= q.size() && line.compare(line.size() - q.size(), q.size(), q) == 0) ||
                       (line.size() >= atom.size() && line.compare(line.size() - atom.size(), atom.size(), atom) == 0);
-    if (upper(line.substr(0, 5)) == "LIST " && same) return true;
+    if (protocol_upper(line.substr(0, 5)) == "LIST " && same) return true;
   }
   const std::string create = "CREATE " + quoted(wire);
   if (!perform(base_url_, &create, nullptr, nullptr, what.c_str(), err)) {
     // RFC 5530 [ALREADYEXISTS]; older servers only say so in words.
     const Curl::Tagged* no = curl_->refusal();
-    std::string text = no ? upper(no->text) : std::string();
+    std::string text = no ? protocol_upper(no->text) : std::string();
     if (!no || (text.find("[ALREADYEXISTS]") == std::string::npos && text.find("EXISTS") == std::string::npos))
       return false;
   }

@@ -19,6 +19,12 @@ std::string_view trim_line_end(std::string_view line) {
   return line;
 }
 
+std::string protocol_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 bool is_connection_failure(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:

@@ -33,6 +33,10 @@ std::string url_for_messages(std::string_view url);
 // A line without its trailing CR/LF.
 std::string_view trim_line_end(std::string_view line);
 
+// ASCII upper case, for comparing protocol words (verbs, capabilities,
+// IMAP atoms) that both protocols treat case-insensitively.
+std::string protocol_upper(std::string_view s);
+
 // For a CURLOPT_DEBUGFUNCTION: splits a chunk of protocol text into lines
 // and hands each server reply line to `on_reply` and each line we sent to
 // `on_command`; other debug data is ignored. Both clients read the

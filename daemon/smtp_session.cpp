@@ -3,17 +3,19 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cstring>
+#include <chrono>
+#include <optional>
 
 #include <unistd.h>
 
+#include "daemon/curl_stream.h"
 #include "daemon/smtp_imap_curl.h"
 
 namespace ticketd {
 namespace {
 
-// One SMTP reply line as libcurl's debug callback hands it over: "250-..."
-// continues a multi-line reply, "250 ..." ends it (RFC 5321 4.2.1).
+// One SMTP reply line: "250-..." continues a multi-line reply, "250 ..."
+// ends it (RFC 5321 4.2.1).
 struct ReplyLine {
   int code = 0;
   bool last = false;
@@ -23,10 +25,25 @@ struct ReplyLine {
 bool parse_reply_line(std::string_view line, ReplyLine* out) {
   if (line.size() < 3 || !std::all_of(line.begin(), line.begin() + 3, [](char c) { return c >= '0' && c <= '9'; }))
     return false;
-  out->code = std::stoi(std::string(line.substr(0, 3)));
+  out->code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
   out->last = line.size() == 3 || line[3] == ' ';
   out->text = std::string(trim_line_end(line.size() > 4 ? line.substr(4) : std::string_view()));
   return true;
+}
+
+// A whole reply: its code and its lines' text joined, cut for logs.
+struct Reply {
+  int code = 0;
+  std::string text;
+};
+
+void add_reply_text(std::string* text, const std::string& more) {
+  if (!text->empty()) *text += ' ';
+  *text += more;
+}
+
+std::string cut_for_logs(std::string text) {
+  return text.size() > 300 ? text.substr(0, 300) + "..." : text;
 }
 
 // True for an address we can put between "<" and ">" without letting it
@@ -37,14 +54,26 @@ bool safe_envelope_address(const std::string& a) {
   });
 }
 
-// RFC 5321 2.3.8: lines end in CRLF on the wire; the outbox may hold LF.
-std::string with_crlf(const std::string& data) {
+bool non_ascii(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// The DATA part on the wire: lines end in CRLF (RFC 5321 2.3.8; the outbox
+// may hold LF), a line that starts with "." gets another (4.5.2), and the
+// end-of-data line follows.
+std::string data_on_the_wire(const std::string& data) {
   std::string out;
-  out.reserve(data.size() + data.size() / 40 + 2);
+  out.reserve(data.size() + data.size() / 40 + 8);
+  bool line_start = true;
   for (std::size_t i = 0; i < data.size(); ++i) {
-    if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) out.push_back('\r');
-    out.push_back(data[i]);
+    const char c = data[i];
+    if (line_start && c == '.') out.push_back('.');
+    if (c == '\n' && (i == 0 || data[i - 1] != '\r')) out.push_back('\r');
+    out.push_back(c);
+    line_start = c == '\n';
   }
+  if (!line_start) out += "\r\n";
+  out += ".\r\n";
   return out;
 }
 
@@ -55,253 +84,358 @@ std::string ehlo_name(const std::string& configured) {
   return host;
 }
 
+// The part of a failed exchange an admin reads: "RCPT <a@b>: 550 5.1.1 ..."
+// or "login failed as bob: AUTH: 535 ...", and whether to try again.
+SendResult classified_failure(const std::string& where, const std::string& user, const std::string& verb, int code,
+                              const std::string& text) {
+  SendResult r;
+  r.smtp_code = code;
+  const std::string what = verb + ": " + std::to_string(code) + " " + text;
+  // 530/534/535/538 (RFC 4954 6): the server wants a (different) login.
+  // That is the admin's to fix; the mail itself is fine and stays queued.
+  if (verb == "AUTH" || code == 530 || code == 534 || code == 535 || code == 538) {
+    r.outcome = SendResult::Outcome::temporary_failure;
+    r.detail = where + ": login failed as " + user + ": " + what;
+  } else {
+    // 5xx is permanent, except for STARTTLS (the admin's TLS setup); a
+    // reply that is no failure but not the one expected is kept for retry.
+    r.outcome = code >= 500 && verb != "STARTTLS" ? SendResult::Outcome::permanent_failure
+                                                   : SendResult::Outcome::temporary_failure;
+    r.detail = where + ": " + what;
+  }
+  return r;
+}
+
+SendResult connection_failure(const std::string& where, const std::string& words) {
+  SendResult r;
+  r.outcome = SendResult::Outcome::temporary_failure;
+  r.detail = where + ": " + words;
+  return r;
+}
+
 }  // namespace
 
-// What one transfer said, command by command, as far as the outcome needs:
-// the verb being answered and the final reply to it. AUTH payloads are never
-// kept (only known verbs are recorded; anything else is part of AUTH).
-struct SmtpSession::Curl {
-  CURL* easy = nullptr;
-  char error[CURL_ERROR_SIZE] = {};
-
-  std::string verb;            // command the next reply answers: MAIL, RCPT, DATA, ...
-  std::string rcpt;            // the address of the RCPT being answered
-  int last_code = 0;           // last final reply in this transfer
-  std::string last_verb;       // ... and the command it answered
+// What libcurl said while it connected (greeting, EHLO, STARTTLS, AUTH), as
+// its debug callback shows it: the last final reply and the command it
+// answered, for an admin's error words, and the EHLO keywords. AUTH
+// payloads are never kept (only known verbs are recorded).
+struct ConnectTranscript {
+  std::string verb;  // the command the next reply answers
+  int last_code = 0;
+  std::string last_verb;
   std::string last_text;
-  std::string pending_text;    // multi-line reply text so far
-  std::vector<SendResult::Refused> rcpt_replies;  // every RCPT, accepted or not
-  std::string upload;
-  std::size_t upload_at = 0;
-
-  ~Curl() {
-    if (easy) curl_easy_cleanup(easy);
-  }
-
-  void reset_transcript() {
-    verb.clear();
-    rcpt.clear();
-    last_code = 0;
-    last_verb.clear();
-    last_text.clear();
-    pending_text.clear();
-    rcpt_replies.clear();
-  }
+  std::string pending_text;           // multi-line reply text so far
+  std::vector<std::string> keywords;  // of the last EHLO reply, upper case
 
   void on_command(std::string_view line) {
-    static constexpr std::string_view kVerbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL",
-                                                  "RCPT", "DATA", "RSET", "QUIT", "NOOP"};
-    std::string upper;
-    for (char c : line.substr(0, std::min<std::size_t>(line.size(), 8))) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    static constexpr std::string_view kVerbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "QUIT"};
+    const std::string head = protocol_upper(line.substr(0, std::min<std::size_t>(line.size(), 8)));
     for (std::string_view v : kVerbs) {
-      if (upper.rfind(v, 0) == 0) {
+      if (head.rfind(v, 0) == 0) {
         verb = std::string(v);
-        if (verb == "RCPT") {
-          auto open = line.find('<'), close = line.rfind('>');
-          rcpt = open != std::string_view::npos && close != std::string_view::npos && close > open
-                     ? std::string(line.substr(open + 1, close - open - 1))
-                     : std::string();
-        }
+        if (verb == "EHLO") keywords.clear();
         return;
       }
     }
-    // An AUTH continuation (base64 credentials) or the end-of-data dot:
-    // keep the verb, never the line.
+    // An AUTH continuation (base64 credentials): keep the verb, never the line.
   }
 
   void on_reply(std::string_view line) {
     ReplyLine reply;
     if (!parse_reply_line(line, &reply)) return;
-    if (!pending_text.empty()) pending_text += ' ';
-    pending_text += reply.text;
+    if (verb == "EHLO" && reply.code == 250) keywords.push_back(protocol_upper(reply.text.substr(0, reply.text.find(' '))));
+    add_reply_text(&pending_text, reply.text);
     if (!reply.last) return;
-    // libcurl says QUIT after a failed transaction; "221 Bye" must not hide
-    // the reply that failed it.
-    if (verb == "QUIT") return;
+    if (verb == "QUIT") return;  // "221 Bye" must not hide the reply that failed
     last_code = reply.code;
     last_verb = verb.empty() ? std::string("greeting") : verb;
-    last_text = pending_text.size() > 300 ? pending_text.substr(0, 300) + "..." : pending_text;
+    last_text = cut_for_logs(std::move(pending_text));
     pending_text.clear();
-    if (verb == "RCPT") rcpt_replies.push_back({rcpt, reply.code, last_text});
-    if (verb == "DATA" && reply.code == 354) verb = "end of data";
+  }
+
+  bool offers(std::string_view keyword) const {
+    return std::find(keywords.begin(), keywords.end(), keyword) != keywords.end();
   }
 
   static int debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
-    return dispatch_protocol_lines(type, data, size, static_cast<Curl*>(self));
-  }
-
-  static size_t read(char* buffer, size_t size, size_t nitems, void* self) {
-    auto* c = static_cast<Curl*>(self);
-    std::size_t n = std::min(size * nitems, c->upload.size() - c->upload_at);
-    std::memcpy(buffer, c->upload.data() + c->upload_at, n);
-    c->upload_at += n;
-    return n;
+    return dispatch_protocol_lines(type, data, size, static_cast<ConnectTranscript*>(self));
   }
 };
 
-SmtpSession::SmtpSession(SmtpAccount account) : account_(std::move(account)), curl_(std::make_unique<Curl>()) {
-  curl_->easy = curl_easy_init();
+// One open, logged-in connection and what its server offers. The
+// transcript is declared first so that it outlives the stream, whose
+// cleanup may still call the debug callback.
+struct SmtpSession::Connection {
+  ConnectTranscript said;
+  CurlStream stream;
+  bool pipelining = false;  // RFC 2920
+  bool size = false;        // RFC 1870
+  bool smtputf8 = false;    // RFC 6531
+  std::chrono::milliseconds timeout{60000};
+
+  // The next whole reply; false (and `err`) when none came.
+  bool read_reply(Reply* reply, std::string* err) {
+    const auto deadline = CurlStream::Clock::now() + timeout;
+    reply->code = 0;
+    reply->text.clear();
+    for (;;) {
+      std::string line;
+      switch (stream.read_line(deadline, &line, err)) {
+        case CurlStream::Read::timeout:
+          *err = "timed out waiting for the server's reply";
+          return false;
+        case CurlStream::Read::failed:
+          return false;
+        case CurlStream::Read::line:
+          break;
+      }
+      ReplyLine part;
+      if (!parse_reply_line(line, &part)) {
+        *err = "not an SMTP reply: " + cut_for_logs(line);
+        return false;
+      }
+      add_reply_text(&reply->text, part.text);
+      if (part.last) {
+        reply->code = part.code;
+        reply->text = cut_for_logs(std::move(reply->text));
+        return true;
+      }
+    }
+  }
+
+  bool command(const std::string& line, Reply* reply, std::string* err) {
+    return stream.send_all(line + "\r\n", timeout, err) && read_reply(reply, err);
+  }
+};
+
+SmtpSession::SmtpSession(SmtpAccount account) : account_(std::move(account)) {
   // Asked once: gethostname() is a system call, and send() runs per mail.
   account_.ehlo_name = ehlo_name(account_.ehlo_name);
 }
 
 SmtpSession::~SmtpSession() = default;
 
-SendResult SmtpSession::send(const std::string& envelope_from, const std::vector<std::string>& recipients,
-                             const std::string& data) {
-  const std::string where = url_for_messages(account_.url);
-  SendResult result;
-  auto fail = [&](SendResult::Outcome outcome, int code, std::string detail) {
-    result.outcome = outcome;
-    result.smtp_code = code;
-    result.detail = where + ": " + detail;
-    return result;
-  };
-  if (!curl_->easy) return fail(SendResult::Outcome::temporary_failure, 0, "libcurl could not start");
-  if (recipients.empty()) return fail(SendResult::Outcome::permanent_failure, 0, "no recipients");
-  if (!safe_envelope_address(envelope_from))
-    return fail(SendResult::Outcome::permanent_failure, 0, "refusing envelope sender with unsafe characters");
-  for (const auto& r : recipients) {
-    if (r.empty() || !safe_envelope_address(r))
-      return fail(SendResult::Outcome::permanent_failure, 0, "refusing recipient with unsafe characters");
-  }
-
-  CurlList rcpts;
-  for (const auto& r : recipients) rcpts.append("<" + r + ">");
-  curl_->upload = with_crlf(data);
-  const std::string from = "<" + envelope_from + ">";
-
-  // libcurl takes the EHLO name from the URL path (smtp://host/name) and
-  // says "EHLO null" without one; RFC 5321 4.1.1.1 wants our FQDN.
-  const std::string url = url_for_messages(account_.url) + "/" + account_.ehlo_name;
-  CURL* h = curl_->easy;
-  CURLcode rc = CURLE_OK;
-  for (int attempt = 1;; ++attempt) {
-    curl_easy_reset(h);  // keeps the live connection; clears the last transfer's options
-    curl_->reset_transcript();
-    curl_->upload_at = 0;
-    curl_->error[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_->error);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, account_.timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    set_tls_policy(h, account_.verify_tls, account_.require_tls);
-    if (!account_.password.empty()) {
-      curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
-      curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
-    }
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from.c_str());
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts.get());
-    // Since 7.69: go on with the recipients the server accepted instead of
-    // failing the whole mail on the first refused one; the refused ones are
-    // read from the transcript.
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(curl_->upload.size()));
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, &Curl::read);
-    curl_easy_setopt(h, CURLOPT_READDATA, curl_.get());
-    // The transcript comes from the debug callback (VERBOSE only switches it
-    // on; nothing is printed).
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &Curl::debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, curl_.get());
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-
-    rc = curl_easy_perform(h);
-    long connects = 0;
-    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
-    connections_opened_ += connects;
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);  // rcpts dies with this call
-
-    for (const auto& r : curl_->rcpt_replies) {
-      if (r.smtp_code >= 400) result.refused.push_back(r);
-    }
-    if (rc == CURLE_OK) {
-      result.outcome = SendResult::Outcome::sent;
-      result.smtp_code = curl_->last_code;
-      result.detail = where + ": " + std::to_string(curl_->last_code) + " " + curl_->last_text;
-      return result;
-    }
-    // A reused connection the server had dropped in the meantime (idle
-    // timeout, restart): nothing was said in this transfer, so nothing was
-    // accepted; one retry on a fresh connection is safe.
-    if (curl_->last_code == 0 && connects == 0 && attempt == 1 &&
-        (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING)) {
-      result.refused.clear();
-      continue;
-    }
-    break;
-  }
-
-  const int code = curl_->last_code;
-  const std::string& verb = curl_->last_verb;
-
-  // Every recipient refused: permanent only if every refusal was.
-  if (verb == "RCPT" && !result.refused.empty() && result.refused.size() == curl_->rcpt_replies.size()) {
-    const auto temp = std::find_if(result.refused.begin(), result.refused.end(),
-                                   [](const SendResult::Refused& r) { return r.temporary(); });
-    const auto& decisive = temp != result.refused.end() ? *temp : result.refused.front();
-    return fail(temp != result.refused.end() ? SendResult::Outcome::temporary_failure
-                                             : SendResult::Outcome::permanent_failure,
-                decisive.smtp_code,
-                "RCPT <" + decisive.recipient + ">: " + std::to_string(decisive.smtp_code) + " " + decisive.reply);
-  }
-  if (code >= 400) {
-    const std::string what = verb + ": " + std::to_string(code) + " " + curl_->last_text;
-    // 530/534/535/538 (RFC 4954 6): the server wants a (different) login.
-    // That is the admin's to fix; the mail itself is fine and stays queued.
-    if (verb == "AUTH" || code == 530 || code == 534 || code == 535 || code == 538)
-      return fail(SendResult::Outcome::temporary_failure, code, "login failed as " + account_.user + ": " + what);
-    if (verb == "STARTTLS" || code < 500) return fail(SendResult::Outcome::temporary_failure, code, what);
-    return fail(SendResult::Outcome::permanent_failure, code, what);
-  }
-  // No failing SMTP reply: the connection, TLS or the server's silence.
-  return fail(SendResult::Outcome::temporary_failure, 0, describe_curl_failure(rc, curl_->error));
+void SmtpSession::drop_connection() {
+  if (conn_) conn_->stream.abandon();
+  conn_.reset();
 }
 
-bool SmtpSession::check(std::string* err) {
+bool SmtpSession::open_connection(SendResult* failure) {
   const std::string where = url_for_messages(account_.url);
-  if (!curl_->easy) {
-    *err = where + ": libcurl could not start";
+  auto c = std::make_unique<Connection>();
+  c->timeout = std::chrono::seconds(account_.timeout_seconds);
+  CURL* h = c->stream.handle();
+  if (!h) {
+    *failure = connection_failure(where, "libcurl could not start");
     return false;
   }
+  // libcurl takes the EHLO name from the URL path (smtp://host/name) and
+  // says "EHLO null" without one; RFC 5321 4.1.1.1 wants our FQDN.
   const std::string url = where + "/" + account_.ehlo_name;
-  CURL* h = curl_->easy;
-  curl_easy_reset(h);
-  curl_->reset_transcript();
-  curl_->error[0] = '\0';
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_->error);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->stream.error_buffer());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, account_.timeout_seconds);
   curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, account_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   set_tls_policy(h, account_.verify_tls, account_.require_tls);
   if (!account_.password.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, account_.user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, account_.password.c_str());
   }
-  // Without MAIL FROM, recipients or an upload, libcurl sends the custom
-  // command on its own after EHLO (and AUTH): "NOOP" (RFC 5321 4.1.1.9).
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "NOOP");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
-  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &Curl::debug);
-  curl_easy_setopt(h, CURLOPT_DEBUGDATA, curl_.get());
+  // The greeting, EHLO and AUTH replies come from the debug callback
+  // (VERBOSE only switches it on; nothing is printed).
+  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &ConnectTranscript::debug);
+  curl_easy_setopt(h, CURLOPT_DEBUGDATA, &c->said);
   curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-  CURLcode rc = curl_easy_perform(h);
+  const CURLcode rc = c->stream.connect();
   long connects = 0;
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
   connections_opened_ += connects;
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
-  if (rc == CURLE_OK && curl_->last_code == 250) return true;
-  if (curl_->last_code >= 400) {
-    const std::string what = curl_->last_verb + ": " + std::to_string(curl_->last_code) + " " + curl_->last_text;
-    *err = where + ": " + (curl_->last_verb == "AUTH" ? "login failed as " + account_.user + ": " + what : what);
-  } else {
-    *err = where + ": " + describe_curl_failure(rc, curl_->error);
+  if (rc != CURLE_OK) {
+    const ConnectTranscript& said = c->said;
+    *failure = said.last_code >= 400
+                   ? classified_failure(where, account_.user, said.last_verb, said.last_code, said.last_text)
+                   : connection_failure(where, describe_curl_failure(rc, c->stream.error_buffer()));
+    return false;
   }
+  c->pipelining = c->said.offers("PIPELINING");
+  c->size = c->said.offers("SIZE");
+  c->smtputf8 = c->said.offers("SMTPUTF8");
+  conn_ = std::move(c);
+  return true;
+}
+
+// One mail transaction on the open connection (RFC 5321 3.3): MAIL, RCPT for
+// each recipient, DATA, the data. With PIPELINING the three commands go in
+// one write and their replies are read together (RFC 2920 3.1: DATA is the
+// last command of a group), so a mail takes two round trips instead of
+// three plus one per recipient.
+SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std::vector<std::string>& recipients,
+                                              const std::string& wire_data, SendResult* result) {
+  Connection& c = *conn_;
+  const std::string where = url_for_messages(account_.url);
+  bool answered = false;
+  std::string err;
+  auto lost = [&] {
+    *result = connection_failure(where, err);
+    drop_connection();
+    return answered || err.rfind("timed out", 0) == 0 ? Attempt::done : Attempt::nothing_said;
+  };
+
+  std::string mail = "MAIL FROM:<" + from + ">";
+  if (c.size) mail += " SIZE=" + std::to_string(wire_data.size());
+  if (c.smtputf8 && (non_ascii(from) || std::any_of(recipients.begin(), recipients.end(), non_ascii)))
+    mail += " SMTPUTF8";
+  std::vector<std::string> commands{mail};
+  for (const auto& r : recipients) commands.push_back("RCPT TO:<" + r + ">");
+  commands.push_back("DATA");
+  // RFC 5321 3.8: 421 says the server is closing the connection, whatever
+  // the command was; the replies after it will never come.
+  auto closing = [&](std::size_t i, const Reply& reply) {
+    const std::string verb = i == 0 ? "MAIL" : i + 1 == commands.size() ? "DATA" : "RCPT <" + recipients[i - 1] + ">";
+    *result = classified_failure(where, account_.user, verb, reply.code, reply.text);
+    drop_connection();
+    return Attempt::done;
+  };
+
+  // replies[i] answers commands[i]; fewer replies when a lock-step
+  // exchange stopped early.
+  std::vector<Reply> replies;
+  if (c.pipelining) {
+    std::string group;
+    for (const auto& command : commands) group += command + "\r\n";
+    if (!c.stream.send_all(group, c.timeout, &err)) return lost();
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      Reply reply;
+      if (!c.read_reply(&reply, &err)) return lost();
+      answered = true;
+      if (reply.code == 421) return closing(i, reply);
+      replies.push_back(std::move(reply));
+    }
+  } else {
+    bool any_accepted = false;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      const bool is_data = i + 1 == commands.size();
+      if (is_data && !any_accepted) break;  // no DATA without a recipient
+      Reply reply;
+      if (!c.command(commands[i], &reply, &err)) return lost();
+      answered = true;
+      if (reply.code == 421) return closing(i, reply);
+      const int code = reply.code;
+      replies.push_back(std::move(reply));
+      if (i == 0 && code >= 400) break;  // MAIL refused
+      if (i > 0 && !is_data && code < 400) any_accepted = true;
+    }
+  }
+
+  // The recipients' replies, accepted or not.
+  std::size_t refused_count = 0;
+  result->refused.clear();
+  for (std::size_t i = 0; i < recipients.size() && i + 1 < replies.size(); ++i) {
+    const Reply& reply = replies[i + 1];
+    if (reply.code >= 400) {
+      result->refused.push_back({recipients[i], reply.code, reply.text});
+      ++refused_count;
+    }
+  }
+  const bool data_mode = replies.size() == commands.size() && replies.back().code == 354;
+
+  std::optional<SendResult> failure;
+  if (replies[0].code >= 400) {
+    result->refused.clear();  // the RCPTs after a refused MAIL were never judged
+    failure = classified_failure(where, account_.user, "MAIL", replies[0].code, replies[0].text);
+  } else if (refused_count == recipients.size()) {
+    // Every recipient refused: permanent only if every refusal was.
+    const auto temp = std::find_if(result->refused.begin(), result->refused.end(),
+                                   [](const SendResult::Refused& r) { return r.temporary(); });
+    const auto& decisive = temp != result->refused.end() ? *temp : result->refused.front();
+    failure = classified_failure(where, account_.user, "RCPT <" + decisive.recipient + ">", decisive.smtp_code,
+                                 decisive.reply);
+    failure->outcome = temp != result->refused.end() ? SendResult::Outcome::temporary_failure
+                                                      : SendResult::Outcome::permanent_failure;
+  } else if (!data_mode) {
+    failure = classified_failure(where, account_.user, "DATA", replies.back().code, replies.back().text);
+  }
+
+  if (failure) {
+    std::vector<SendResult::Refused> refused = std::move(result->refused);
+    *result = std::move(*failure);
+    result->refused = std::move(refused);
+    Reply reply;
+    // A server that went into data mode anyway (RFC 2920 3.1 asks it not
+    // to without a recipient) gets an empty message, which it must refuse.
+    if (data_mode && !c.command(".", &reply, &err)) return lost();
+    // RSET leaves the connection clean for the next mail; one that does
+    // not answer it is dropped instead.
+    if (!c.command("RSET", &reply, &err) || reply.code != 250) drop_connection();
+    return Attempt::done;
+  }
+
+  Reply end;
+  if (!c.stream.send_all(wire_data, c.timeout, &err) || !c.read_reply(&end, &err)) return lost();
+  if (end.code >= 200 && end.code < 300) {
+    result->outcome = SendResult::Outcome::sent;
+    result->smtp_code = end.code;
+    result->detail = where + ": " + std::to_string(end.code) + " " + end.text;
+    return Attempt::done;
+  }
+  std::vector<SendResult::Refused> refused = std::move(result->refused);
+  *result = classified_failure(where, account_.user, "end of data", end.code, end.text);
+  result->refused = std::move(refused);
+  if (end.code == 421) drop_connection();
+  return Attempt::done;
+}
+
+SendResult SmtpSession::send(const std::string& envelope_from, const std::vector<std::string>& recipients,
+                             const std::string& data) {
+  const std::string where = url_for_messages(account_.url);
+  SendResult result;
+  auto refuse = [&](std::string detail) {
+    result.outcome = SendResult::Outcome::permanent_failure;
+    result.detail = where + ": " + detail;
+    return result;
+  };
+  if (recipients.empty()) return refuse("no recipients");
+  if (!safe_envelope_address(envelope_from)) return refuse("refusing envelope sender with unsafe characters");
+  for (const auto& r : recipients) {
+    if (r.empty() || !safe_envelope_address(r)) return refuse("refusing recipient with unsafe characters");
+  }
+
+  const std::string wire_data = data_on_the_wire(data);
+  for (int attempt = 1;; ++attempt) {
+    // A kept connection the server has spoken on or closed since the last
+    // mail (an idle timeout's 421) is replaced before anything is said.
+    if (conn_ && conn_->stream.spoke_unasked()) drop_connection();
+    const bool reused = conn_ != nullptr;
+    if (!conn_ && !open_connection(&result)) return result;
+    // A reused connection that broke before any reply: nothing was
+    // accepted, so one retry on a fresh connection is safe.
+    if (transaction(envelope_from, recipients, wire_data, &result) == Attempt::nothing_said && reused &&
+        attempt == 1)
+      continue;
+    return result;
+  }
+}
+
+bool SmtpSession::check(std::string* err) {
+  const std::string where = url_for_messages(account_.url);
+  if (conn_ && conn_->stream.spoke_unasked()) drop_connection();
+  SendResult failure;
+  if (!conn_ && !open_connection(&failure)) {
+    *err = failure.detail;
+    return false;
+  }
+  // RFC 5321 4.1.1.9: NOOP asks only for a 250.
+  Reply reply;
+  std::string words;
+  if (!conn_->command("NOOP", &reply, &words)) {
+    drop_connection();
+    *err = where + ": " + words;
+    return false;
+  }
+  if (reply.code == 250) return true;
+  *err = classified_failure(where, account_.user, "NOOP", reply.code, reply.text).detail;
   return false;
 }
 

@@ -1,6 +1,14 @@
 // SmtpSession: sends outbox mail over one SMTP connection that is kept open
-// and reused from one send() to the next (libcurl keeps it alive between
-// transfers on the same easy handle; a dead one is replaced transparently).
+// and reused from one send() to the next; one the server closed or spoke on
+// in between (an idle timeout's 421) is replaced before the next mail.
+//
+// libcurl connects, does TLS or STARTTLS, EHLO and AUTH
+// (daemon/curl_stream.h); the mail transactions are ours, because libcurl
+// waits for each reply before the next command. When the server offers
+// PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in one write, so a mail
+// takes two round trips (commands, then the data) instead of four or more;
+// without it, one command at a time. SIZE (RFC 1870) is declared when
+// offered, SMTPUTF8 (RFC 6531) when an address needs it and it is offered.
 //
 // URLs: smtp://host:port upgrades with STARTTLS when the server offers it
 // (and refuses to send without TLS when require_tls is set); smtps://host:port
@@ -63,14 +71,14 @@ class SmtpSession {
   SmtpSession& operator=(const SmtpSession&) = delete;
 
   // Sends `data` (a complete RFC 5322 message; bare LF line ends are turned
-  // into CRLF, dot-stuffing is libcurl's) from envelope_from ("" is the null
+  // into CRLF, lines starting with "." are dot-stuffed) from envelope_from ("" is the null
   // sender <>) to every recipient (bare addresses, no angle brackets).
   SendResult send(const std::string& envelope_from, const std::vector<std::string>& recipients,
                   const std::string& data);
 
   // For `ticketd check --connect`: connects (TLS as for send()), says EHLO,
   // logs in when a password is set, and sends NOOP; true when the server
-  // answered 250. `err` says what failed, like SendResult::detail ("smtp://
+  // answered 250. The connection is kept for send(). `err` says what failed, like SendResult::detail ("smtp://
   // host:25: AUTH: 535 5.7.8 Authentication failed"), never the password.
   bool check(std::string* err);
 
@@ -79,9 +87,18 @@ class SmtpSession {
   long connections_opened() const { return connections_opened_; }
 
  private:
-  struct Curl;
+  struct Connection;
+  // How a transaction ended: `nothing_said` when the connection broke
+  // before the server answered anything (safe to retry on a new one).
+  enum class Attempt { done, nothing_said };
+
+  bool open_connection(SendResult* failure);
+  Attempt transaction(const std::string& from, const std::vector<std::string>& recipients,
+                      const std::string& wire_data, SendResult* result);
+  void drop_connection();
+
   SmtpAccount account_;
-  std::unique_ptr<Curl> curl_;
+  std::unique_ptr<Connection> conn_;  // null until the first send() or check(), and after a failure
   long connections_opened_ = 0;
 };
 

@@ -20,6 +20,10 @@ Contract
   is prepended (as Postfix does) so the plus address stays visible over IMAP.
   Unknown users get ``550 5.1.1``.  AUTH is off unless ``smtp_auth=True``
   (then users log in with their IMAP password; plaintext allowed, no TLS).
+  EHLO offers PIPELINING (RFC 2920), as Postfix does, unless
+  ``smtp_pipelining`` is set to False (an attribute; the next EHLO obeys);
+  ``pipelined_groups`` counts the MAIL commands that arrived with the
+  client's next command already behind them, i.e. pipelined.
 
 Leaving it (also on an exception, on SIGTERM/SIGINT and at interpreter exit)
 stops both servers; the Dovecot master is sent SIGTERM, its children are
@@ -225,6 +229,23 @@ class _SmtpHandler:
     def __init__(self, servers):
         self.servers = servers
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # aiosmtpd leaves this to the hook
+        if self.servers.smtp_pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # aiosmtpd reads one line at a time: RCPT already waiting in its
+        # buffer while MAIL is handled means the client did not wait.
+        waiting = bytes(getattr(server._reader, "_buffer", b""))
+        if waiting.upper().startswith(b"RCPT"):
+            with self.servers._lock:
+                self.servers.pipelined_groups += 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         failure = self.servers._failure_for(address)
         if failure:
@@ -299,6 +320,8 @@ class MailServers:
         self._dovecot = None
         self._controller = None
         self._smtp_connections = 0
+        self.smtp_pipelining = True
+        self.pipelined_groups = 0
         self.smtp_log = []  # (mail_from, rcpt, size, lda exit code)
         self.imap_port = None
         self.smtp_port = None

@@ -51,12 +51,24 @@ class TransportTest(unittest.TestCase):
             self.assertEqual(run.returncode, 0, "[live] cases of daemon_tests failed")
 
             # Seen from the server: what SmtpSession sent arrived in alice's
-            # mailbox with the envelope recipient, and each SMTP case kept
-            # to its own connection(s).
+            # mailbox with the envelope recipient, each SMTP case kept to its
+            # own connection(s), and the commands came pipelined, since the
+            # server offered PIPELINING.
             received = main.messages("alice")
             self.assertTrue(any(b"Subject: reuse-" in m for m in received))
             self.assertTrue(all(b"Delivered-To: alice@example.test" in m for m in received))
             self.assertLessEqual(main.smtp_connections, 10)
+            self.assertGreaterEqual(main.pipelined_groups, 5)
+
+            # The same SMTP cases against a server without PIPELINING: one
+            # command at a time, and the same outcomes.
+            main.smtp_pipelining = False
+            main.pipelined_groups = 0
+            run = subprocess.run([binary, "[live][smtp]"], env=env, capture_output=True, text=True, timeout=600)
+            sys.stdout.write(run.stdout[-8000:])
+            sys.stderr.write(run.stderr[-3000:])
+            self.assertEqual(run.returncode, 0, "[live][smtp] cases of daemon_tests failed without PIPELINING")
+            self.assertEqual(main.pipelined_groups, 0)
 
 
 if __name__ == "__main__":
