@@ -22,8 +22,14 @@ OutboxRun send_due_mail(Store& store, SmtpSession& smtp, const OutboxConfig& con
   // Mails noted sent and not yet marked (a killed process's) are marked
   // first, so none of them is due again.
   store.fold_sent_journal();
-  for (const auto& mail : store.due_outbox(now, config.batch)) {
-    SendResult result = smtp.send(mail.envelope_from, mail.recipients, mail.data);
+  const std::vector<OutboxMail> due = store.due_outbox(now, config.batch);
+  std::vector<SmtpSession::MailToSend> wire;
+  wire.reserve(due.size());
+  for (const auto& mail : due) wire.push_back({mail.envelope_from, &mail.recipients, mail.data});
+  // One after another on the kept connection, pipelined when the server
+  // allows; each outcome is recorded before the next mail's data goes out.
+  smtp.send_each(wire, [&](std::size_t index, const SendResult& result) {
+    const OutboxMail& mail = due[index];
     std::string to = mail.recipients.empty() ? std::string("(nobody)") : mail.recipients.front();
     int attempts = mail.attempts + 1;
     switch (result.outcome) {
@@ -58,8 +64,8 @@ OutboxRun send_due_mail(Store& store, SmtpSession& smtp, const OutboxConfig& con
         }
         break;
     }
-    if (run.server_unreachable) break;
-  }
+    return !run.server_unreachable;
+  });
   store.fold_sent_journal();
   return run;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include <unistd.h>
@@ -48,20 +49,20 @@ std::string cut_for_logs(std::string text) {
 
 // True for an address we can put between "<" and ">" without letting it
 // change the command (no CR/LF, no brackets, printable).
-bool safe_envelope_address(const std::string& a) {
+bool safe_envelope_address(std::string_view a) {
   return std::none_of(a.begin(), a.end(), [](char c) {
     return c == '\r' || c == '\n' || c == '<' || c == '>' || c == '\0' || c == ' ';
   });
 }
 
-bool non_ascii(const std::string& s) {
+bool non_ascii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 // The DATA part on the wire: lines end in CRLF (RFC 5321 2.3.8; the outbox
 // may hold LF), a line that starts with "." gets another (4.5.2), and the
 // end-of-data line follows.
-std::string data_on_the_wire(const std::string& data) {
+std::string data_on_the_wire(std::string_view data) {
   std::string out;
   out.reserve(data.size() + data.size() / 40 + 8);
   bool line_start = true;
@@ -266,15 +267,51 @@ bool SmtpSession::open_connection(SendResult* failure) {
   return true;
 }
 
-// One mail transaction on the open connection (RFC 5321 3.3): MAIL, RCPT for
-// each recipient, DATA, the data. With PIPELINING the three commands go in
-// one write and their replies are read together (RFC 2920 3.1: DATA is the
-// last command of a group), so a mail takes two round trips instead of
-// three plus one per recipient.
-SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std::vector<std::string>& recipients,
-                                              const std::string& wire_data, SendResult* result) {
+// One mail on the wire: its commands (MAIL, RCPT for each recipient, DATA)
+// and its data, dot-stuffed, with the end-of-data line.
+struct SmtpSession::Prepared {
+  std::vector<std::string> commands;
+  std::string wire_data;
+
+  std::string group() const {
+    std::string all;
+    for (const auto& command : commands) all += command + "\r\n";
+    return all;
+  }
+};
+
+SmtpSession::Prepared SmtpSession::prepare(const MailToSend& mail) const {
+  Prepared p;
+  p.wire_data = data_on_the_wire(mail.data);
+  const auto& recipients = *mail.recipients;
+  std::string command = "MAIL FROM:<" + std::string(mail.envelope_from) + ">";
+  if (conn_->size) command += " SIZE=" + std::to_string(p.wire_data.size());
+  if (conn_->smtputf8 && (non_ascii(mail.envelope_from) ||
+                          std::any_of(recipients.begin(), recipients.end(), non_ascii)))
+    command += " SMTPUTF8";
+  p.commands.push_back(std::move(command));
+  for (const auto& r : recipients) p.commands.push_back("RCPT TO:<" + r + ">");
+  p.commands.push_back("DATA");
+  return p;
+}
+
+// One mail transaction on the open connection (RFC 5321 3.3). With
+// PIPELINING the commands go in one write and their replies are read
+// together (RFC 2920 3.1: DATA ends a group), and the next mail's commands
+// go in the same write as this mail's data: a mail takes one round trip.
+// Its data is only sent after its own 354, which comes after this mail's
+// end-of-data reply, so at most one mail's data is ever unanswered.
+// `group_sent`: this mail's commands went out with the previous mail's
+// data. `next` (may be null): the mail whose commands may follow this
+// one's data; `*next_group_sent` says whether they did.
+SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prepared& prepared, bool group_sent,
+                                              const MailToSend* next, Prepared* next_prepared,
+                                              bool* next_group_sent, SendResult* result) {
   Connection& c = *conn_;
   const std::string where = url_for_messages(account_.url);
+  const auto& recipients = *mail.recipients;
+  const auto& commands = prepared.commands;
+  *next_group_sent = false;
   bool answered = false;
   std::string err;
   auto lost = [&] {
@@ -282,14 +319,6 @@ SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std
     drop_connection();
     return answered || err.rfind("timed out", 0) == 0 ? Attempt::done : Attempt::nothing_said;
   };
-
-  std::string mail = "MAIL FROM:<" + from + ">";
-  if (c.size) mail += " SIZE=" + std::to_string(wire_data.size());
-  if (c.smtputf8 && (non_ascii(from) || std::any_of(recipients.begin(), recipients.end(), non_ascii)))
-    mail += " SMTPUTF8";
-  std::vector<std::string> commands{mail};
-  for (const auto& r : recipients) commands.push_back("RCPT TO:<" + r + ">");
-  commands.push_back("DATA");
   // RFC 5321 3.8: 421 says the server is closing the connection, whatever
   // the command was; the replies after it will never come.
   auto closing = [&](std::size_t i, const Reply& reply) {
@@ -303,9 +332,7 @@ SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std
   // exchange stopped early.
   std::vector<Reply> replies;
   if (c.pipelining) {
-    std::string group;
-    for (const auto& command : commands) group += command + "\r\n";
-    if (!c.stream.send_all(group, c.timeout, &err)) return lost();
+    if (!group_sent && !c.stream.send_all(prepared.group(), c.timeout, &err)) return lost();
     for (std::size_t i = 0; i < commands.size(); ++i) {
       Reply reply;
       if (!c.read_reply(&reply, &err)) return lost();
@@ -373,7 +400,17 @@ SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std
   }
 
   Reply end;
-  if (!c.stream.send_all(wire_data, c.timeout, &err) || !c.read_reply(&end, &err)) return lost();
+  if (next) {
+    *next_prepared = prepare(*next);
+    if (!c.stream.send_all(prepared.wire_data + next_prepared->group(), c.timeout, &err)) return lost();
+    *next_group_sent = true;
+  } else if (!c.stream.send_all(prepared.wire_data, c.timeout, &err)) {
+    return lost();
+  }
+  if (!c.read_reply(&end, &err)) {
+    *next_group_sent = false;  // gone with the connection
+    return lost();
+  }
   if (end.code >= 200 && end.code < 300) {
     result->outcome = SendResult::Outcome::sent;
     result->smtp_code = end.code;
@@ -383,39 +420,89 @@ SmtpSession::Attempt SmtpSession::transaction(const std::string& from, const std
   std::vector<SendResult::Refused> refused = std::move(result->refused);
   *result = classified_failure(where, account_.user, "end of data", end.code, end.text);
   result->refused = std::move(refused);
-  if (end.code == 421) drop_connection();
+  if (end.code == 421) {
+    drop_connection();
+    *next_group_sent = false;
+  }
   return Attempt::done;
+}
+
+std::optional<SendResult> SmtpSession::refused_before_sending(const MailToSend& mail) const {
+  auto refuse = [&](const char* detail) {
+    SendResult result;
+    result.outcome = SendResult::Outcome::permanent_failure;
+    result.detail = url_for_messages(account_.url) + ": " + detail;
+    return result;
+  };
+  if (mail.recipients->empty()) return refuse("no recipients");
+  if (!safe_envelope_address(mail.envelope_from))
+    return refuse("refusing envelope sender with unsafe characters");
+  for (const auto& r : *mail.recipients) {
+    if (r.empty() || !safe_envelope_address(r)) return refuse("refusing recipient with unsafe characters");
+  }
+  return std::nullopt;
+}
+
+void SmtpSession::send_each(const std::vector<MailToSend>& mails,
+                            const std::function<bool(std::size_t, const SendResult&)>& sent_or_not) {
+  bool group_sent = false;  // mails[i]'s commands went out with the previous mail's data
+  Prepared current, next;
+  for (std::size_t i = 0; i < mails.size(); ++i) {
+    SendResult result;
+    if (auto refused = refused_before_sending(mails[i])) {
+      if (!sent_or_not(i, *refused)) return;
+      continue;
+    }
+    bool next_group_sent = false;
+    for (int attempt = 1;; ++attempt) {
+      bool reused = true;
+      if (!group_sent) {
+        // A kept connection the server has spoken on or closed since the
+        // last mail (an idle timeout's 421) is replaced before anything is
+        // said.
+        if (conn_ && conn_->stream.spoke_unasked()) drop_connection();
+        reused = conn_ != nullptr;
+        if (!conn_ && !open_connection(&result)) break;
+        current = prepare(mails[i]);
+      }
+      // The next mail's commands may ride along only on a pipelining
+      // connection, and only when the mail is one we would send.
+      const MailToSend* following = i + 1 < mails.size() && conn_->pipelining &&
+                                            !refused_before_sending(mails[i + 1])
+                                        ? &mails[i + 1]
+                                        : nullptr;
+      const Attempt outcome = transaction(mails[i], current, group_sent, following, &next, &next_group_sent, &result);
+      // A reused connection that broke before any reply: nothing was
+      // accepted, so one retry on a fresh connection is safe.
+      if (outcome == Attempt::nothing_said && reused && !group_sent && attempt == 1) continue;
+      break;
+    }
+    group_sent = next_group_sent;
+    if (group_sent) std::swap(current, next);
+    // When the caller stops here, or throws, the next mail's transaction is
+    // open on the server: it is ended without its data by leaving.
+    bool go_on = false;
+    try {
+      go_on = sent_or_not(i, result);
+    } catch (...) {
+      if (group_sent) drop_connection();
+      throw;
+    }
+    if (!go_on) {
+      if (group_sent) drop_connection();
+      return;
+    }
+  }
 }
 
 SendResult SmtpSession::send(const std::string& envelope_from, const std::vector<std::string>& recipients,
                              const std::string& data) {
-  const std::string where = url_for_messages(account_.url);
-  SendResult result;
-  auto refuse = [&](std::string detail) {
-    result.outcome = SendResult::Outcome::permanent_failure;
-    result.detail = where + ": " + detail;
-    return result;
-  };
-  if (recipients.empty()) return refuse("no recipients");
-  if (!safe_envelope_address(envelope_from)) return refuse("refusing envelope sender with unsafe characters");
-  for (const auto& r : recipients) {
-    if (r.empty() || !safe_envelope_address(r)) return refuse("refusing recipient with unsafe characters");
-  }
-
-  const std::string wire_data = data_on_the_wire(data);
-  for (int attempt = 1;; ++attempt) {
-    // A kept connection the server has spoken on or closed since the last
-    // mail (an idle timeout's 421) is replaced before anything is said.
-    if (conn_ && conn_->stream.spoke_unasked()) drop_connection();
-    const bool reused = conn_ != nullptr;
-    if (!conn_ && !open_connection(&result)) return result;
-    // A reused connection that broke before any reply: nothing was
-    // accepted, so one retry on a fresh connection is safe.
-    if (transaction(envelope_from, recipients, wire_data, &result) == Attempt::nothing_said && reused &&
-        attempt == 1)
-      continue;
-    return result;
-  }
+  SendResult outcome;
+  send_each({MailToSend{envelope_from, &recipients, data}}, [&](std::size_t, const SendResult& r) {
+    outcome = r;
+    return true;
+  });
+  return outcome;
 }
 
 bool SmtpSession::check(std::string* err) {

@@ -32,8 +32,11 @@
 // Not thread-safe: one SmtpSession per thread.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ticketd {
@@ -71,10 +74,30 @@ class SmtpSession {
   SmtpSession& operator=(const SmtpSession&) = delete;
 
   // Sends `data` (a complete RFC 5322 message; bare LF line ends are turned
-  // into CRLF, lines starting with "." are dot-stuffed) from envelope_from ("" is the null
-  // sender <>) to every recipient (bare addresses, no angle brackets).
+  // into CRLF, lines starting with "." are dot-stuffed) from envelope_from
+  // ("" is the null sender <>) to every recipient (bare addresses, no angle
+  // brackets).
   SendResult send(const std::string& envelope_from, const std::vector<std::string>& recipients,
                   const std::string& data);
+
+  // One mail for send_each(); the strings and the list must outlive the call.
+  struct MailToSend {
+    std::string_view envelope_from;
+    const std::vector<std::string>* recipients = nullptr;
+    std::string_view data;
+  };
+
+  // Sends the mails in order, each as send() would, and tells
+  // `sent_or_not(i, result)` mail i's outcome as soon as it is known,
+  // before the next mail's data goes out. When that returns false, no
+  // further mail is tried (a transaction already opened for the next one
+  // is abandoned with the connection). With PIPELINING, a mail's data and
+  // the next mail's MAIL, RCPT and DATA go in one write: one round trip a
+  // mail. The next mail's data is sent only after its 354, which the
+  // server gives after answering this mail's data, so at most one mail's
+  // data is ever unanswered, as with send() one at a time.
+  void send_each(const std::vector<MailToSend>& mails,
+                 const std::function<bool(std::size_t index, const SendResult& result)>& sent_or_not);
 
   // For `ticketd check --connect`: connects (TLS as for send()), says EHLO,
   // logs in when a password is set, and sends NOOP; true when the server
@@ -88,13 +111,16 @@ class SmtpSession {
 
  private:
   struct Connection;
+  struct Prepared;
   // How a transaction ended: `nothing_said` when the connection broke
   // before the server answered anything (safe to retry on a new one).
   enum class Attempt { done, nothing_said };
 
   bool open_connection(SendResult* failure);
-  Attempt transaction(const std::string& from, const std::vector<std::string>& recipients,
-                      const std::string& wire_data, SendResult* result);
+  std::optional<SendResult> refused_before_sending(const MailToSend& mail) const;
+  Prepared prepare(const MailToSend& mail) const;  // needs the open connection's extensions
+  Attempt transaction(const MailToSend& mail, const Prepared& prepared, bool group_sent, const MailToSend* next,
+                      Prepared* next_prepared, bool* next_group_sent, SendResult* result);
   void drop_connection();
 
   SmtpAccount account_;

@@ -15,12 +15,12 @@ using live::unique;
 std::string support() { return "support@" + live::domain(); }
 std::string peer() { return live::env("TICKETD_LIVE_PEER") + "@" + live::domain(); }
 
-// Waits (up to 10 s) for a mail whose Subject is `subject` in the peer's
-// INBOX; returns its raw bytes, or "" if it never came.
-std::string find_in_peer_inbox(const std::string& subject) {
+// Waits (up to `tries` times 0.1 s) for a mail whose Subject is `subject` in
+// the peer's INBOX; returns its raw bytes, or "" if it never came.
+std::string find_in_peer_inbox(const std::string& subject, int tries = 100) {
   ImapSession imap(live::peer_imap_account());
   std::string err;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < tries; ++i) {
     Uidvalidity uv;
     REQUIRE(imap.select("INBOX", &uv, &err));
     std::vector<std::uint32_t> uids;
@@ -107,6 +107,65 @@ TEST_CASE("three mails go out over one SMTP connection", "[live][smtp]") {
     REQUIRE(result.outcome == SendResult::Outcome::sent);
   }
   CHECK(smtp.connections_opened() == 1);
+}
+
+TEST_CASE("mails sent one after another each get their own outcome, refused ones in between", "[live][smtp]") {
+  SmtpSession smtp(live::smtp_account());
+  const std::string nobody = "no-such-customer@" + live::domain();
+  const std::string busy = live::env("TICKETD_LIVE_DEFERRED_RCPT");
+  const std::vector<std::string> to_peer{peer()}, to_nobody{nobody}, to_busy{busy}, to_injection{peer() + ">x"};
+  const std::vector<std::string> subjects{unique("each-a"), unique("each-b"), unique("each-c"), unique("each-d"),
+                                          unique("each-e")};
+  std::vector<std::string> data;
+  for (const auto& subject : subjects) data.push_back(live::mail(subject, "Hello.\r\n.leading dot\r\n", peer()));
+  const std::string from = support();  // MailToSend holds views: the strings must outlive send_each()
+  const std::vector<SmtpSession::MailToSend> mails{{from, &to_peer, data[0]},
+                                                   {from, &to_nobody, data[1]},
+                                                   {from, &to_peer, data[2]},
+                                                   {from, &to_busy, data[3]},
+                                                   {from, &to_injection, data[4]}};
+  std::vector<SendResult> results;
+  smtp.send_each(mails, [&](std::size_t index, const SendResult& result) {
+    CHECK(index == results.size());
+    results.push_back(result);
+    return true;
+  });
+  REQUIRE(results.size() == 5);
+  CHECK(results[0].outcome == SendResult::Outcome::sent);
+  CHECK(results[1].outcome == SendResult::Outcome::permanent_failure);
+  CHECK(results[1].smtp_code == 550);
+  CHECK(results[2].outcome == SendResult::Outcome::sent);
+  CHECK(results[3].outcome == SendResult::Outcome::temporary_failure);
+  CHECK(results[3].smtp_code == 451);
+  CHECK(results[4].outcome == SendResult::Outcome::permanent_failure);  // refused before sending
+  CHECK(smtp.connections_opened() == 1);
+  const std::string first = find_in_peer_inbox(subjects[0]);
+  CHECK_THAT(first, Catch::Contains("\r\n\r\nHello.\r\n.leading dot\r\n"));
+  CHECK_FALSE(find_in_peer_inbox(subjects[2]).empty());
+}
+
+TEST_CASE("a caller that stops after a mail gets no further mail sent, and the session goes on", "[live][smtp]") {
+  SmtpSession smtp(live::smtp_account());
+  const std::vector<std::string> to_peer{peer()};
+  const std::string kept = unique("stop-sent"), held = unique("stop-held"), after = unique("stop-after");
+  const std::string data_kept = live::mail(kept), data_held = live::mail(held);
+  const std::string from = support();
+  std::size_t told = 0;
+  smtp.send_each({{from, &to_peer, data_kept}, {from, &to_peer, data_held}},
+                 [&](std::size_t, const SendResult& result) {
+                   ++told;
+                   CHECK(result.outcome == SendResult::Outcome::sent);
+                   return false;
+                 });
+  CHECK(told == 1);
+  SendResult next = smtp.send(support(), {peer()}, live::mail(after));
+  INFO(next.detail);
+  CHECK(next.outcome == SendResult::Outcome::sent);
+  CHECK_FALSE(find_in_peer_inbox(kept).empty());
+  CHECK_FALSE(find_in_peer_inbox(after).empty());
+  // The second mail's transaction was left without its data: had the
+  // server taken it, it would have been delivered before the mail after.
+  CHECK(find_in_peer_inbox(held, 5).empty());
 }
 
 TEST_CASE("an envelope address that would inject a command is refused before sending", "[live][smtp]") {
