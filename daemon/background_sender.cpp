@@ -15,6 +15,15 @@ namespace {
 // commands is taken in the same cycle, long enough to cost nothing.
 constexpr auto kIdleWait = std::chrono::milliseconds(200);
 
+// After a pass that left nothing due, the thread lets intake's next commits
+// gather this long before it looks again. Each pass ends in a commit of its
+// own (the sent marks), and another connection's commit empties intake's
+// page cache and may make it wait for the write lock. Once sending got fast
+// (pipelined SMTP), passes followed every intake commit: at 1,000 mails
+// intake then read 16,656 pages again instead of 11,689 (strace). An
+// acknowledgement leaves at most this much later.
+constexpr auto kGatherWait = std::chrono::milliseconds(100);
+
 void add(OutboxRun& total, const OutboxRun& part) {
   total.sent += part.sent;
   total.retried += part.retried;
@@ -60,6 +69,7 @@ BackgroundSender::Result BackgroundSender::finish() {
 
 void BackgroundSender::wait_for_news() {
   std::unique_lock<std::mutex> hold(lock_);
+  news_.wait_for(hold, kGatherWait, [this] { return finishing_; });
   news_.wait_for(hold, kIdleWait, [this] { return queued_ || finishing_; });
 }
 

@@ -65,8 +65,10 @@ class BackgroundSender {
 
  private:
   void loop();
-  // Waits until mail_queued() or finish() since the last pass, or a short
-  // timeout (rows due by a retry time, or queued by another process).
+  // Lets intake's commits gather for a moment (kGatherWait; finish() cuts
+  // it short), then waits until mail_queued() or finish() since the last
+  // pass, or a short timeout (rows due by a retry time, or queued by another
+  // process).
   void wait_for_news();
 
   Store& store_;
