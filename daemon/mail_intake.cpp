@@ -153,6 +153,11 @@ IntakeOutcome MailIntake::process(const IncomingMail& mail, std::int64_t now) {
     }
   }
 
+  // The lookups from here to the commit (threading, the customer's past
+  // tickets, the agents' loads) read one snapshot: one read transaction
+  // instead of one per query. begin() below ends it.
+  Store::ReadSnapshot lookups = store_.read_snapshot();
+
   // Stage: thread.
   ThreadMatch match = find_thread(message, store_, ThreadingPolicy{config_.lifecycle.reopen_window_days * 86400}, now);
   if (match.ticket) {

@@ -122,7 +122,33 @@ int Store::schema_version() const {
   return query.executeStep() ? query.getColumn(0).getInt() : 0;
 }
 
-StoreTransaction Store::begin() { return StoreTransaction(*this); }
+StoreTransaction Store::begin() {
+  end_read_snapshot();
+  return StoreTransaction(*this);
+}
+
+Store::ReadSnapshot::ReadSnapshot(Store& store) : store_(nullptr) {
+  if (store.open_snapshot_ != 0 || sqlite3_get_autocommit(store.db_->getHandle()) == 0) return;
+  // DEFERRED: no lock yet; the first read takes the snapshot.
+  guarded(store.path(), "starting a read snapshot", [&] { store.db_->exec("BEGIN DEFERRED"); });
+  store.open_snapshot_ = id_ = ++store.snapshots_;
+  store_ = &store;
+}
+
+Store::ReadSnapshot::~ReadSnapshot() {
+  // Only the snapshot this object opened: begin() may have ended it, and
+  // another may be open now.
+  if (store_ && store_->open_snapshot_ == id_) store_->end_read_snapshot();
+}
+
+void Store::end_read_snapshot() {
+  if (open_snapshot_ == 0) return;
+  open_snapshot_ = 0;
+  // A transaction that only read: COMMIT just lets the snapshot go, and
+  // fails only with the connection; a destructor may call this, so a
+  // failure is left to the next statement to report.
+  sqlite3_exec(db_->getHandle(), "COMMIT", nullptr, nullptr, nullptr);
+}
 
 void Store::sync_to_disk() {
   // The mail log first: once the WAL is on the disk, so must be the bytes

@@ -42,6 +42,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parser/message.h"
@@ -147,7 +148,31 @@ class Store {
 
   // Starts a write transaction (BEGIN IMMEDIATE: the write lock is taken now,
   // so a commit never fails for a lock taken by another writer meanwhile).
+  // Ends an open read snapshot first, so the transaction starts from the
+  // latest state.
   StoreTransaction begin();
+
+  // While the returned object lives, this Store's reads share one snapshot
+  // (one read transaction, taken at the first read) instead of one each:
+  // a mail's lookups (threading, rules) cost one pair of shared-memory lock
+  // calls instead of two per query. Only reads and begin() may be used
+  // while it lives: begin() ends it, and so does its destruction. Inside
+  // another transaction or snapshot it does nothing. Move-only.
+  class ReadSnapshot {
+   public:
+    explicit ReadSnapshot(Store& store);
+    ~ReadSnapshot();
+    ReadSnapshot(ReadSnapshot&& other) noexcept
+        : store_(std::exchange(other.store_, nullptr)), id_(other.id_) {}
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+
+   private:
+    Store* store_;         // null when this object opened nothing
+    std::uint64_t id_ = 0;  // which snapshot it opened (begin() may have ended it)
+  };
+  ReadSnapshot read_snapshot() { return ReadSnapshot(*this); }
 
   // Waits until every transaction committed so far is on the disk (one
   // fdatasync of the mail log's file, then of the WAL file; see "Durability"
@@ -345,6 +370,9 @@ class Store {
   int catch_up_frames_ = 0;             // on_commit_leave_checkpoints_to()'s
   std::unique_ptr<MailLog> mail_log_;   // null for a store in memory
   std::unique_ptr<SentJournal> sent_journal_;  // null for a store in memory
+  std::uint64_t open_snapshot_ = 0;  // the open ReadSnapshot's id; 0: none
+  std::uint64_t snapshots_ = 0;      // ids given so far
+  void end_read_snapshot();
 };
 
 // One write transaction; see Store's contract. Move-only. Throws StoreError.
