@@ -11,72 +11,10 @@
 
 #include "daemon/curl_stream.h"
 #include "daemon/smtp_imap_curl.h"
+#include "daemon/smtp_wire.h"
 
 namespace ticketd {
 namespace {
-
-// One SMTP reply line: "250-..." continues a multi-line reply, "250 ..."
-// ends it (RFC 5321 4.2.1).
-struct ReplyLine {
-  int code = 0;
-  bool last = false;
-  std::string text;
-};
-
-bool parse_reply_line(std::string_view line, ReplyLine* out) {
-  if (line.size() < 3 || !std::all_of(line.begin(), line.begin() + 3, [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  out->code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-  out->last = line.size() == 3 || line[3] == ' ';
-  out->text = std::string(trim_line_end(line.size() > 4 ? line.substr(4) : std::string_view()));
-  return true;
-}
-
-// A whole reply: its code and its lines' text joined, cut for logs.
-struct Reply {
-  int code = 0;
-  std::string text;
-};
-
-void add_reply_text(std::string* text, const std::string& more) {
-  if (!text->empty()) *text += ' ';
-  *text += more;
-}
-
-std::string cut_for_logs(std::string text) {
-  return text.size() > 300 ? text.substr(0, 300) + "..." : text;
-}
-
-// True for an address we can put between "<" and ">" without letting it
-// change the command (no CR/LF, no brackets, printable).
-bool safe_envelope_address(std::string_view a) {
-  return std::none_of(a.begin(), a.end(), [](char c) {
-    return c == '\r' || c == '\n' || c == '<' || c == '>' || c == '\0' || c == ' ';
-  });
-}
-
-bool non_ascii(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-}
-
-// The DATA part on the wire: lines end in CRLF (RFC 5321 2.3.8; the outbox
-// may hold LF), a line that starts with "." gets another (4.5.2), and the
-// end-of-data line follows.
-std::string data_on_the_wire(std::string_view data) {
-  std::string out;
-  out.reserve(data.size() + data.size() / 40 + 8);
-  bool line_start = true;
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const char c = data[i];
-    if (line_start && c == '.') out.push_back('.');
-    if (c == '\n' && (i == 0 || data[i - 1] != '\r')) out.push_back('\r');
-    out.push_back(c);
-    line_start = c == '\n';
-  }
-  if (!line_start) out += "\r\n";
-  out += ".\r\n";
-  return out;
-}
 
 std::string ehlo_name(const std::string& configured) {
   if (!configured.empty()) return configured;
@@ -85,83 +23,7 @@ std::string ehlo_name(const std::string& configured) {
   return host;
 }
 
-// The part of a failed exchange an admin reads: "RCPT <a@b>: 550 5.1.1 ..."
-// or "login failed as bob: AUTH: 535 ...", and whether to try again.
-SendResult classified_failure(const std::string& where, const std::string& user, const std::string& verb, int code,
-                              const std::string& text) {
-  SendResult r;
-  r.smtp_code = code;
-  const std::string what = verb + ": " + std::to_string(code) + " " + text;
-  // 530/534/535/538 (RFC 4954 6): the server wants a (different) login.
-  // That is the admin's to fix; the mail itself is fine and stays queued.
-  if (verb == "AUTH" || code == 530 || code == 534 || code == 535 || code == 538) {
-    r.outcome = SendResult::Outcome::temporary_failure;
-    r.detail = where + ": login failed as " + user + ": " + what;
-  } else {
-    // 5xx is permanent, except for STARTTLS (the admin's TLS setup); a
-    // reply that is no failure but not the one expected is kept for retry.
-    r.outcome = code >= 500 && verb != "STARTTLS" ? SendResult::Outcome::permanent_failure
-                                                   : SendResult::Outcome::temporary_failure;
-    r.detail = where + ": " + what;
-  }
-  return r;
-}
-
-SendResult connection_failure(const std::string& where, const std::string& words) {
-  SendResult r;
-  r.outcome = SendResult::Outcome::temporary_failure;
-  r.detail = where + ": " + words;
-  return r;
-}
-
 }  // namespace
-
-// What libcurl said while it connected (greeting, EHLO, STARTTLS, AUTH), as
-// its debug callback shows it: the last final reply and the command it
-// answered, for an admin's error words, and the EHLO keywords. AUTH
-// payloads are never kept (only known verbs are recorded).
-struct ConnectTranscript {
-  std::string verb;  // the command the next reply answers
-  int last_code = 0;
-  std::string last_verb;
-  std::string last_text;
-  std::string pending_text;           // multi-line reply text so far
-  std::vector<std::string> keywords;  // of the last EHLO reply, upper case
-
-  void on_command(std::string_view line) {
-    static constexpr std::string_view kVerbs[] = {"EHLO", "HELO", "STARTTLS", "AUTH", "QUIT"};
-    const std::string head = protocol_upper(line.substr(0, std::min<std::size_t>(line.size(), 8)));
-    for (std::string_view v : kVerbs) {
-      if (head.rfind(v, 0) == 0) {
-        verb = std::string(v);
-        if (verb == "EHLO") keywords.clear();
-        return;
-      }
-    }
-    // An AUTH continuation (base64 credentials): keep the verb, never the line.
-  }
-
-  void on_reply(std::string_view line) {
-    ReplyLine reply;
-    if (!parse_reply_line(line, &reply)) return;
-    if (verb == "EHLO" && reply.code == 250) keywords.push_back(protocol_upper(reply.text.substr(0, reply.text.find(' '))));
-    add_reply_text(&pending_text, reply.text);
-    if (!reply.last) return;
-    if (verb == "QUIT") return;  // "221 Bye" must not hide the reply that failed
-    last_code = reply.code;
-    last_verb = verb.empty() ? std::string("greeting") : verb;
-    last_text = cut_for_logs(std::move(pending_text));
-    pending_text.clear();
-  }
-
-  bool offers(std::string_view keyword) const {
-    return std::find(keywords.begin(), keywords.end(), keyword) != keywords.end();
-  }
-
-  static int debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
-    return dispatch_protocol_lines(type, data, size, static_cast<ConnectTranscript*>(self));
-  }
-};
 
 // One open, logged-in connection and what its server offers. The
 // transcript is declared first so that it outlives the stream, whose
@@ -175,7 +37,7 @@ struct SmtpSession::Connection {
   std::chrono::milliseconds timeout{60000};
 
   // The next whole reply; false (and `err`) when none came.
-  bool read_reply(Reply* reply, std::string* err) {
+  bool read_reply(SmtpReply* reply, std::string* err) {
     const auto deadline = CurlStream::Clock::now() + timeout;
     reply->code = 0;
     reply->text.clear();
@@ -190,12 +52,12 @@ struct SmtpSession::Connection {
         case CurlStream::Read::line:
           break;
       }
-      ReplyLine part;
-      if (!parse_reply_line(line, &part)) {
+      SmtpReplyLine part;
+      if (!parse_smtp_reply_line(line, &part)) {
         *err = "not an SMTP reply: " + cut_for_logs(line);
         return false;
       }
-      add_reply_text(&reply->text, part.text);
+      add_smtp_reply_text(&reply->text, part.text);
       if (part.last) {
         reply->code = part.code;
         reply->text = cut_for_logs(std::move(reply->text));
@@ -204,7 +66,7 @@ struct SmtpSession::Connection {
     }
   }
 
-  bool command(const std::string& line, Reply* reply, std::string* err) {
+  bool command(const std::string& line, SmtpReply* reply, std::string* err) {
     return stream.send_all(line + "\r\n", timeout, err) && read_reply(reply, err);
   }
 };
@@ -286,8 +148,8 @@ SmtpSession::Prepared SmtpSession::prepare(const MailToSend& mail) const {
   const auto& recipients = *mail.recipients;
   std::string command = "MAIL FROM:<" + std::string(mail.envelope_from) + ">";
   if (conn_->size) command += " SIZE=" + std::to_string(p.wire_data.size());
-  if (conn_->smtputf8 && (non_ascii(mail.envelope_from) ||
-                          std::any_of(recipients.begin(), recipients.end(), non_ascii)))
+  if (conn_->smtputf8 && (has_non_ascii(mail.envelope_from) ||
+                          std::any_of(recipients.begin(), recipients.end(), has_non_ascii)))
     command += " SMTPUTF8";
   p.commands.push_back(std::move(command));
   for (const auto& r : recipients) p.commands.push_back("RCPT TO:<" + r + ">");
@@ -321,7 +183,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
   };
   // RFC 5321 3.8: 421 says the server is closing the connection, whatever
   // the command was; the replies after it will never come.
-  auto closing = [&](std::size_t i, const Reply& reply) {
+  auto closing = [&](std::size_t i, const SmtpReply& reply) {
     const std::string verb = i == 0 ? "MAIL" : i + 1 == commands.size() ? "DATA" : "RCPT <" + recipients[i - 1] + ">";
     *result = classified_failure(where, account_.user, verb, reply.code, reply.text);
     drop_connection();
@@ -330,11 +192,11 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
 
   // replies[i] answers commands[i]; fewer replies when a lock-step
   // exchange stopped early.
-  std::vector<Reply> replies;
+  std::vector<SmtpReply> replies;
   if (c.pipelining) {
     if (!group_sent && !c.stream.send_all(prepared.group(), c.timeout, &err)) return lost();
     for (std::size_t i = 0; i < commands.size(); ++i) {
-      Reply reply;
+      SmtpReply reply;
       if (!c.read_reply(&reply, &err)) return lost();
       answered = true;
       if (reply.code == 421) return closing(i, reply);
@@ -345,7 +207,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
     for (std::size_t i = 0; i < commands.size(); ++i) {
       const bool is_data = i + 1 == commands.size();
       if (is_data && !any_accepted) break;  // no DATA without a recipient
-      Reply reply;
+      SmtpReply reply;
       if (!c.command(commands[i], &reply, &err)) return lost();
       answered = true;
       if (reply.code == 421) return closing(i, reply);
@@ -360,7 +222,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
   std::size_t refused_count = 0;
   result->refused.clear();
   for (std::size_t i = 0; i < recipients.size() && i + 1 < replies.size(); ++i) {
-    const Reply& reply = replies[i + 1];
+    const SmtpReply& reply = replies[i + 1];
     if (reply.code >= 400) {
       result->refused.push_back({recipients[i], reply.code, reply.text});
       ++refused_count;
@@ -389,7 +251,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
     std::vector<SendResult::Refused> refused = std::move(result->refused);
     *result = std::move(*failure);
     result->refused = std::move(refused);
-    Reply reply;
+    SmtpReply reply;
     // A server that went into data mode anyway (RFC 2920 3.1 asks it not
     // to without a recipient) gets an empty message, which it must refuse.
     if (data_mode && !c.command(".", &reply, &err)) return lost();
@@ -399,7 +261,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
     return Attempt::done;
   }
 
-  Reply end;
+  SmtpReply end;
   if (next) {
     *next_prepared = prepare(*next);
     if (!c.stream.send_all(prepared.wire_data + next_prepared->group(), c.timeout, &err)) return lost();
@@ -514,7 +376,7 @@ bool SmtpSession::check(std::string* err) {
     return false;
   }
   // RFC 5321 4.1.1.9: NOOP asks only for a 250.
-  Reply reply;
+  SmtpReply reply;
   std::string words;
   if (!conn_->command("NOOP", &reply, &words)) {
     drop_connection();
