@@ -71,7 +71,8 @@ struct SmtpSession::Connection {
   }
 };
 
-SmtpSession::SmtpSession(SmtpAccount account) : account_(std::move(account)) {
+SmtpSession::SmtpSession(SmtpAccount account)
+    : account_(std::move(account)), where_(url_for_messages(account_.url)) {
   // Asked once: gethostname() is a system call, and send() runs per mail.
   account_.ehlo_name = ehlo_name(account_.ehlo_name);
 }
@@ -84,17 +85,16 @@ void SmtpSession::drop_connection() {
 }
 
 bool SmtpSession::open_connection(SendResult* failure) {
-  const std::string where = url_for_messages(account_.url);
   auto c = std::make_unique<Connection>();
   c->timeout = std::chrono::seconds(account_.timeout_seconds);
   CURL* h = c->stream.handle();
   if (!h) {
-    *failure = connection_failure(where, "libcurl could not start");
+    *failure = connection_failure(where_, "libcurl could not start");
     return false;
   }
   // libcurl takes the EHLO name from the URL path (smtp://host/name) and
   // says "EHLO null" without one; RFC 5321 4.1.1.1 wants our FQDN.
-  const std::string url = where + "/" + account_.ehlo_name;
+  const std::string url = where_ + "/" + account_.ehlo_name;
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->stream.error_buffer());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -118,8 +118,8 @@ bool SmtpSession::open_connection(SendResult* failure) {
   if (rc != CURLE_OK) {
     const ConnectTranscript& said = c->said;
     *failure = said.last_code >= 400
-                   ? classified_failure(where, account_.user, said.last_verb, said.last_code, said.last_text)
-                   : connection_failure(where, describe_curl_failure(rc, c->stream.error_buffer()));
+                   ? classified_failure(where_, account_.user, said.last_verb, said.last_code, said.last_text)
+                   : connection_failure(where_, describe_curl_failure(rc, c->stream.error_buffer()));
     return false;
   }
   c->pipelining = c->said.offers("PIPELINING");
@@ -170,14 +170,13 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
                                               const MailToSend* next, Prepared* next_prepared,
                                               bool* next_group_sent, SendResult* result) {
   Connection& c = *conn_;
-  const std::string where = url_for_messages(account_.url);
   const auto& recipients = *mail.recipients;
   const auto& commands = prepared.commands;
   *next_group_sent = false;
   bool answered = false;
   std::string err;
   auto lost = [&] {
-    *result = connection_failure(where, err);
+    *result = connection_failure(where_, err);
     drop_connection();
     return answered || err.rfind("timed out", 0) == 0 ? Attempt::done : Attempt::nothing_said;
   };
@@ -185,7 +184,7 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
   // the command was; the replies after it will never come.
   auto closing = [&](std::size_t i, const SmtpReply& reply) {
     const std::string verb = i == 0 ? "MAIL" : i + 1 == commands.size() ? "DATA" : "RCPT <" + recipients[i - 1] + ">";
-    *result = classified_failure(where, account_.user, verb, reply.code, reply.text);
+    *result = classified_failure(where_, account_.user, verb, reply.code, reply.text);
     drop_connection();
     return Attempt::done;
   };
@@ -233,18 +232,18 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
   std::optional<SendResult> failure;
   if (replies[0].code >= 400) {
     result->refused.clear();  // the RCPTs after a refused MAIL were never judged
-    failure = classified_failure(where, account_.user, "MAIL", replies[0].code, replies[0].text);
+    failure = classified_failure(where_, account_.user, "MAIL", replies[0].code, replies[0].text);
   } else if (refused_count == recipients.size()) {
     // Every recipient refused: permanent only if every refusal was.
     const auto temp = std::find_if(result->refused.begin(), result->refused.end(),
                                    [](const SendResult::Refused& r) { return r.temporary(); });
     const auto& decisive = temp != result->refused.end() ? *temp : result->refused.front();
-    failure = classified_failure(where, account_.user, "RCPT <" + decisive.recipient + ">", decisive.smtp_code,
+    failure = classified_failure(where_, account_.user, "RCPT <" + decisive.recipient + ">", decisive.smtp_code,
                                  decisive.reply);
     failure->outcome = temp != result->refused.end() ? SendResult::Outcome::temporary_failure
                                                       : SendResult::Outcome::permanent_failure;
   } else if (!data_mode) {
-    failure = classified_failure(where, account_.user, "DATA", replies.back().code, replies.back().text);
+    failure = classified_failure(where_, account_.user, "DATA", replies.back().code, replies.back().text);
   }
 
   if (failure) {
@@ -276,11 +275,11 @@ SmtpSession::Attempt SmtpSession::transaction(const MailToSend& mail, const Prep
   if (end.code >= 200 && end.code < 300) {
     result->outcome = SendResult::Outcome::sent;
     result->smtp_code = end.code;
-    result->detail = where + ": " + std::to_string(end.code) + " " + end.text;
+    result->detail = where_ + ": " + std::to_string(end.code) + " " + end.text;
     return Attempt::done;
   }
   std::vector<SendResult::Refused> refused = std::move(result->refused);
-  *result = classified_failure(where, account_.user, "end of data", end.code, end.text);
+  *result = classified_failure(where_, account_.user, "end of data", end.code, end.text);
   result->refused = std::move(refused);
   if (end.code == 421) {
     drop_connection();
@@ -293,7 +292,7 @@ std::optional<SendResult> SmtpSession::refused_before_sending(const MailToSend& 
   auto refuse = [&](const char* detail) {
     SendResult result;
     result.outcome = SendResult::Outcome::permanent_failure;
-    result.detail = url_for_messages(account_.url) + ": " + detail;
+    result.detail = where_ + ": " + detail;
     return result;
   };
   if (mail.recipients->empty()) return refuse("no recipients");
@@ -368,7 +367,6 @@ SendResult SmtpSession::send(const std::string& envelope_from, const std::vector
 }
 
 bool SmtpSession::check(std::string* err) {
-  const std::string where = url_for_messages(account_.url);
   if (conn_ && conn_->stream.spoke_unasked()) drop_connection();
   SendResult failure;
   if (!conn_ && !open_connection(&failure)) {
@@ -380,11 +378,11 @@ bool SmtpSession::check(std::string* err) {
   std::string words;
   if (!conn_->command("NOOP", &reply, &words)) {
     drop_connection();
-    *err = where + ": " + words;
+    *err = where_ + ": " + words;
     return false;
   }
   if (reply.code == 250) return true;
-  *err = classified_failure(where, account_.user, "NOOP", reply.code, reply.text).detail;
+  *err = classified_failure(where_, account_.user, "NOOP", reply.code, reply.text).detail;
   return false;
 }
 

@@ -124,6 +124,7 @@ class SmtpSession {
   void drop_connection();
 
   SmtpAccount account_;
+  std::string where_;  // the server for messages, "smtp://host:25" (no credentials)
   std::unique_ptr<Connection> conn_;  // null until the first send() or check(), and after a failure
   long connections_opened_ = 0;
 };
