@@ -57,12 +57,16 @@ namespace ticketd {
 class MailPrefetcher {
  public:
   // Default budget: room for dozens of ordinary mails, or the next mail
-  // with a large attachment while intake stores the one before it; small
+  // with a large attachment while the one before it is parsed; small
   // beside the 64 MiB a cycle may use besides its largest mail (issue 8's
-  // bound). bench/run at 5,000 mails (largest 14.3 MB, bound 78.3 MiB):
-  // 2 MiB 16.4 s and 55 MiB peak RSS, 8 MiB 15.0 s and 61 MiB, 12 MiB
-  // 14.1 s and 72 MiB; at 2 MiB intake waited 4.3 s for the download.
-  static constexpr std::size_t kDefaultBudget = 8u << 20;
+  // bound). Most of a mailbox's bytes are in its large mails, and two of
+  // them must fit at once for the download and the parse to overlap: at
+  // 8 MiB a 5 MB mail waited for the parse of the one before, and intake
+  // waited 1.4 s for the parse stage at 5,000 mails. Same mailbox, binaries
+  // alternated (largest mail 14.3 MB, bound 78.3 MiB): 8 MiB 6.69 s and
+  // 54 MiB peak RSS, 16 MiB 6.14 s and 61 MiB, 24 MiB 6.28 s and 77 MiB,
+  // 32 MiB 6.56 s and 89 MiB (medians of 3).
+  static constexpr std::size_t kDefaultBudget = 16u << 20;
 
   // The parse stage (and the raw mail's hash), run on the prefetching
   // thread after each download (MailIntake::prepare()); empty: mails are
